@@ -1,0 +1,57 @@
+import type { AppDefinition } from '@/lib/connect/descriptor';
+
+export const SUPPORTED_LOCALES = ['en', 'de', 'fr', 'es', 'ja', 'pt-BR'] as const;
+export type AppLocale = (typeof SUPPORTED_LOCALES)[number];
+export const DEFAULT_LOCALE: AppLocale = 'en';
+
+/** The reference app's modules and scopes: the one source for the descriptor and the Forge manifest. */
+export function appDefinition(opts: { key: string; name: string; vendor: { name: string; url: string } }): AppDefinition {
+  const ctx = 'issueKey={issue.key}&issueId={issue.id}&projectKey={project.key}&projectId={project.id}';
+  return {
+    key: opts.key,
+    name: opts.name,
+    description: 'Checklists on Jira issues: track the steps of every issue, configured by site admins.',
+    vendor: opts.vendor,
+    // READ: issues, users, permissions, the app's license; nothing is written to the product.
+    scopes: ['READ'],
+    links: { privacy: '/privacy', security: '/security' },
+    translations: Object.fromEntries(
+      SUPPORTED_LOCALES.filter((l) => l !== 'en').map((l) => [l.replace('-', '_'), `/i18n/${l}.json`]),
+    ),
+    modules: {
+      jiraIssueGlances: [
+        {
+          key: 'checklist-glance',
+          name: { value: 'Checklist', i18n: 'checklist.glance.name' },
+          icon: { width: 24, height: 24, url: '/icon.svg' },
+          content: { type: 'label', label: { value: 'Checklist', i18n: 'checklist.glance.label' } },
+          target: { type: 'web_panel', url: `/panel/issue?${ctx}` },
+          jiraNativeAppsEnabled: false,
+        },
+      ],
+      webPanels: [
+        {
+          key: 'checklist-panel',
+          name: { value: 'Checklist', i18n: 'checklist.panel.name' },
+          url: `/panel/issue?${ctx}`,
+          location: 'atl.jira.view.issue.left.context',
+          weight: 100,
+        },
+      ],
+      generalPages: [
+        {
+          key: 'checklists-home',
+          name: { value: 'Checklists', i18n: 'checklist.general.name' },
+          url: '/general',
+          location: 'system.top.navigation.bar',
+        },
+      ],
+      adminPages: [
+        { key: 'checklists-admin', name: { value: 'Checklists settings', i18n: 'checklist.admin.name' }, url: '/admin' },
+      ],
+      configurePage: [
+        { key: 'checklists-configure', name: { value: 'Configure Checklists', i18n: 'checklist.configure.name' }, url: '/admin' },
+      ],
+    },
+  };
+}

@@ -1,0 +1,155 @@
+import { ConnectError } from './errors';
+import { decodeUnverified, tokenFromRequest, verifyJwt, type ConnectClaims } from './jwt';
+import { CONTEXT_QSH, computeQsh } from './qsh';
+import { arrivedOverHttps, licenseFromParam, normaliseTimeZone, parseAcceptLanguage, pickLocale, type LicenseState } from './context';
+import type { ConnectRuntime } from './runtime';
+import type { CachedTenant } from './tenants/cache';
+import type { Tenant } from './tenants/types';
+
+/**
+ * Authentication of requests from the product (page loads, webhooks) and from the app's own
+ * iframes (API calls). https://developer.atlassian.com/cloud/jira/platform/understanding-jwt/
+ */
+
+export type TokenKind = 'page' | 'context' | 'session';
+
+export interface RequestContext {
+  tenant: Tenant;
+  clientKey: string;
+  /** The Atlassian accountId (`sub`); undefined for anonymous users. */
+  accountId?: string;
+  license: LicenseState;
+  locale: string;
+  timeZone?: string;
+  tokenKind: TokenKind;
+  /** Module the session was issued for, when authenticated by a session token. */
+  module?: string;
+}
+
+const pageLeeway = (rt: ConnectRuntime) => rt.config().leewaySeconds;
+
+function requireHttps(rt: ConnectRuntime, req: Request, url: URL): void {
+  const cfg = rt.config();
+  if (cfg.production && !arrivedOverHttps(url, req.headers, cfg.trustProxy)) {
+    throw new ConnectError('HTTPS_REQUIRED', 'request did not arrive over https');
+  }
+}
+
+async function activeTenant(rt: ConnectRuntime, clientKey: string, fresh = false): Promise<CachedTenant> {
+  const cached = fresh ? await rt.tenants.refresh(clientKey) : await rt.tenants.get(clientKey);
+  if (!cached) throw new ConnectError('TENANT_UNKNOWN', 'iss is not an installed tenant');
+  if (cached.tenant.uninstalledAt) throw new ConnectError('TENANT_UNINSTALLED', 'tenant is uninstalled');
+  return cached;
+}
+
+/**
+ * Verifies an HS256 product token against the tenant's current secret. If the signature fails
+ * the tenant is re-read once: another instance may have stored a rotated secret.
+ */
+async function verifyProductToken(rt: ConnectRuntime, token: string): Promise<{ claims: ConnectClaims; cached: CachedTenant }> {
+  const { header, claims: unverified } = decodeUnverified(token);
+  if (header.alg !== 'HS256') throw new ConnectError('JWT_ALGORITHM', `expected HS256, got ${String(header.alg)}`);
+  let cached = await activeTenant(rt, unverified.iss);
+  try {
+    return { claims: await verifyJwt(token, cached.key, { algorithm: 'HS256', leewaySeconds: pageLeeway(rt) }), cached };
+  } catch (err) {
+    if (!(err instanceof ConnectError) || err.code !== 'JWT_SIGNATURE') throw err;
+    const fresh = await activeTenant(rt, unverified.iss, true);
+    if (fresh.tenant.sharedSecret === cached.tenant.sharedSecret) throw err;
+    cached = fresh;
+    return { claims: await verifyJwt(token, cached.key, { algorithm: 'HS256', leewaySeconds: pageLeeway(rt) }), cached };
+  }
+}
+
+function localeFor(rt: ConnectRuntime, req: Request, loc: string | null | undefined): string {
+  const cfg = rt.config();
+  return pickLocale([loc ?? undefined, ...parseAcceptLanguage(req.headers.get('accept-language'))], cfg.supportedLocales, cfg.defaultLocale);
+}
+
+/**
+ * Page loads and webhooks: HS256, `iss` an installed tenant, `qsh` computed from this request
+ * against the configured baseUrl (a context token or a token for another URL is refused).
+ * License, locale and time zone come from the qsh-covered URL.
+ */
+export async function authenticatePage(rt: ConnectRuntime, req: Request, opts: { allowQueryToken: boolean }): Promise<RequestContext> {
+  const url = new URL(req.url);
+  requireHttps(rt, req, url);
+  const token = tokenFromRequest(req.headers, url, opts.allowQueryToken);
+  if (!token) throw new ConnectError('JWT_MISSING', 'no JWT on page request');
+  const { claims, cached } = await verifyProductToken(rt, token);
+  if (!claims.qsh || claims.qsh === CONTEXT_QSH || claims.qsh !== computeQsh(req.method, url, rt.config().baseUrl)) {
+    throw new ConnectError('JWT_QSH', 'qsh does not match this page request');
+  }
+  touch(rt, cached.tenant);
+  const p = url.searchParams;
+  return {
+    tenant: cached.tenant,
+    clientKey: cached.tenant.clientKey,
+    accountId: claims.sub || undefined,
+    license: licenseFromParam(p.get('lic'), rt.config().licenseWhenAbsent),
+    locale: localeFor(rt, req, p.get('loc')),
+    timeZone: normaliseTimeZone(p.get('tz')),
+    tokenKind: 'page',
+  };
+}
+
+export interface ApiAuthOptions {
+  /** License for context-JWT calls, which carry none (e.g. from the product's license API). */
+  resolveLicense?: (tenant: Tenant) => Promise<LicenseState>;
+}
+
+/**
+ * The app's own API, called from its iframes: `Authorization: Bearer <session token>` issued by
+ * this app at page load, or `Authorization: JWT <context token>` (`qsh: context-qsh`, or a qsh
+ * computed for exactly this request). A page token for another URL never passes.
+ */
+export async function authenticateApi(rt: ConnectRuntime, req: Request, opts: ApiAuthOptions = {}): Promise<RequestContext> {
+  const url = new URL(req.url);
+  requireHttps(rt, req, url);
+  const auth = req.headers.get('authorization') ?? '';
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(auth)?.[1];
+  if (bearer) {
+    const s = await rt.sessions.verify(bearer, rt.now());
+    const cached = await activeTenant(rt, s.clientKey);
+    return {
+      tenant: cached.tenant,
+      clientKey: s.clientKey,
+      accountId: s.accountId,
+      license: licenseFromParam(s.lic === 'absent' ? null : s.lic, rt.config().licenseWhenAbsent),
+      locale: localeFor(rt, req, s.loc),
+      timeZone: normaliseTimeZone(s.tz),
+      tokenKind: 'session',
+      module: s.mod,
+    };
+  }
+  const token = tokenFromRequest(req.headers, url, false);
+  if (!token) throw new ConnectError('JWT_MISSING', 'no token on API request');
+  const { claims, cached } = await verifyProductToken(rt, token);
+  if (claims.qsh !== CONTEXT_QSH && claims.qsh !== computeQsh(req.method, url, rt.config().baseUrl)) {
+    throw new ConnectError('JWT_QSH', 'token is neither a context token nor for this request');
+  }
+  touch(rt, cached.tenant);
+  const license = opts.resolveLicense
+    ? await opts.resolveLicense(cached.tenant)
+    : licenseFromParam(null, rt.config().licenseWhenAbsent);
+  return {
+    tenant: cached.tenant,
+    clientKey: cached.tenant.clientKey,
+    accountId: claims.sub || undefined,
+    license,
+    locale: localeFor(rt, req, req.headers.get('x-connect-locale')),
+    tokenKind: claims.qsh === CONTEXT_QSH ? 'context' : 'page',
+  };
+}
+
+const TOUCH_EVERY_MS = 5 * 60_000;
+const lastTouch = new Map<string, number>();
+
+/** Records that the site is still calling (throttled; never on the request's critical path). */
+function touch(rt: ConnectRuntime, tenant: Tenant): void {
+  const now = rt.now().getTime();
+  const prev = lastTouch.get(tenant.clientKey) ?? tenant.lastSeenAt?.getTime() ?? 0;
+  if (now - prev < TOUCH_EVERY_MS) return;
+  lastTouch.set(tenant.clientKey, now);
+  rt.store.touch(tenant.clientKey, new Date(now)).catch((err: unknown) => rt.log.warn({ err: String(err) }, 'touch failed'));
+}

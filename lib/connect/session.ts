@@ -1,0 +1,70 @@
+import { hkdfSync } from 'node:crypto';
+import { SignJWT } from 'jose';
+import { ConnectError } from './errors';
+import { verifyJwt } from './jwt';
+import type { LicenseParam } from './context';
+
+/**
+ * Short-lived session tokens the app issues when the product loads one of its iframe pages
+ * with a valid page JWT. They carry what the product signed into that page URL (tenant, user,
+ * license, locale) so the iframe's API calls need not trust anything the browser can change.
+ * Signed with a key derived from the app's own secret, so no product token can pass as one.
+ */
+export interface SessionClaims {
+  clientKey: string;
+  accountId?: string;
+  lic: LicenseParam;
+  loc?: string;
+  tz?: string;
+  /** The module the page was loaded for (e.g. `admin`). */
+  mod?: string;
+}
+
+const TYP = 'connect-session+jwt';
+
+export class SessionTokens {
+  private readonly key: Uint8Array;
+
+  constructor(
+    appSecret: Buffer,
+    private readonly appKey: string,
+    private readonly ttlSeconds: number,
+    private readonly leewaySeconds: number,
+  ) {
+    this.key = new Uint8Array(hkdfSync('sha256', appSecret, Buffer.alloc(0), 'connect-session-token-v1', 32));
+  }
+
+  async issue(claims: SessionClaims, now = new Date()): Promise<string> {
+    const iat = Math.floor(now.getTime() / 1000);
+    return new SignJWT({ tnt: claims.clientKey, lic: claims.lic, loc: claims.loc, tz: claims.tz, mod: claims.mod })
+      .setProtectedHeader({ alg: 'HS256', typ: TYP })
+      .setIssuer(this.appKey)
+      .setAudience(`${this.appKey}:session`)
+      .setSubject(claims.accountId ?? '')
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + this.ttlSeconds)
+      .sign(this.key);
+  }
+
+  async verify(token: string, now?: Date): Promise<SessionClaims> {
+    const claims = await verifyJwt(token, this.key, {
+      algorithm: 'HS256',
+      leewaySeconds: this.leewaySeconds,
+      audience: `${this.appKey}:session`,
+      issuer: this.appKey,
+      currentDate: now,
+    });
+    const c = claims as Record<string, unknown>;
+    if (typeof c.tnt !== 'string' || !['active', 'none', 'absent'].includes(String(c.lic))) {
+      throw new ConnectError('JWT_CLAIMS', 'session token claims invalid');
+    }
+    return {
+      clientKey: c.tnt,
+      accountId: typeof c.sub === 'string' && c.sub ? c.sub : undefined,
+      lic: c.lic as LicenseParam,
+      loc: typeof c.loc === 'string' ? c.loc : undefined,
+      tz: typeof c.tz === 'string' ? c.tz : undefined,
+      mod: typeof c.mod === 'string' ? c.mod : undefined,
+    };
+  }
+}

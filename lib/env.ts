@@ -1,0 +1,115 @@
+import { z } from 'zod';
+
+/**
+ * The one validated configuration. Read lazily (so `next build` needs no runtime secrets) and
+ * once; `instrumentation.ts` reads it at server start so a bad value stops the app immediately
+ * with a message naming the variable.
+ */
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const csv = z
+  .string()
+  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+
+const schema = z.object({
+  APP_ENV: z.enum(['development', 'test', 'production']),
+  APP_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  APP_KEY: z
+    .string()
+    .max(64)
+    .regex(/^[a-zA-Z0-9\-._]+$/, 'letters, digits, "-", "." and "_" only')
+    .default('com.example.connect-checklists'),
+  APP_NAME: z.string().min(1).max(80).default('Issue Checklists'),
+  APP_VENDOR_NAME: z.string().min(1).default('Example Vendor'),
+  APP_VENDOR_URL: z.url().default('https://example.com'),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  DATA_DIR: z.string().min(1).default('.data'),
+  TENANT_SECRET_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
+    .optional(),
+  CONNECT_KEYS_CDN_URL: z.url().default('https://connect-install-keys.atlassian.com'),
+  ALLOWED_PRODUCT_HOSTS: csv.default(['*.atlassian.net', '*.jira.com', '*.jira-dev.com']),
+  TRUST_PROXY: bool.default(false),
+  JWT_LEEWAY_SECONDS: int(0, 180).default(30),
+  TENANT_CACHE_TTL_MS: int(0, 300_000).default(10_000),
+  SESSION_TOKEN_TTL_SECONDS: int(60, 3600).default(900),
+  LICENSE_WHEN_ABSENT: z.enum(['licensed', 'unlicensed']).optional(),
+  AP_JS_URL: z.url().default('https://connect-cdn.atl-paas.net/all.js'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  RETENTION_DAYS: int(1, 3650).default(30),
+  PURGE_INTERVAL_MINUTES: int(0, 10_080).default(60),
+  GDPR_REPORT_INTERVAL_HOURS: int(0, 720).default(24),
+  PRODUCT_API_TIMEOUT_MS: int(100, 60_000).default(5_000),
+  OAUTH_AUTH_SERVER_URL: z.url().default('https://oauth-2-authorization-server.services.atlassian.com'),
+  FORGE_APP_ID: z.string().optional(),
+  FORGE_JWKS_URL: z.url().default('https://forge.cdn.prod.atlassian-dev.net/.well-known/jwks.json'),
+});
+
+type Raw = z.infer<typeof schema>;
+
+export type Env = Omit<Raw, 'APP_BASE_URL' | 'LICENSE_WHEN_ABSENT'> & {
+  /** The app's public base URL, without a trailing slash. */
+  APP_BASE_URL: string;
+  LICENSE_WHEN_ABSENT: 'licensed' | 'unlicensed';
+  /** True when the tenant store runs on embedded PGlite. */
+  embedded: boolean;
+};
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses a configuration source; exported for tests. Throws ConfigError naming each variable. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const input: Record<string, string | undefined> = {};
+  for (const key of Object.keys(schema.shape)) {
+    const v = source[key];
+    input[key] = v === undefined || v === '' ? undefined : v;
+  }
+  input.APP_ENV ??= source.NODE_ENV === 'production' ? 'production' : source.NODE_ENV === 'test' ? 'test' : 'development';
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.') || '(config)'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const raw = parsed.data;
+  const production = raw.APP_ENV === 'production';
+  if (!raw.APP_BASE_URL && production) {
+    throw new ConfigError('Invalid configuration:\n  APP_BASE_URL: required in production (an https:// URL)');
+  }
+  const baseUrl = (raw.APP_BASE_URL ?? `http://localhost:${source.PORT ?? '3000'}`).replace(/\/+$/, '');
+  if (production && !baseUrl.startsWith('https://')) {
+    throw new ConfigError(
+      `Invalid configuration:\n  APP_BASE_URL: must start with https:// in production (got ${baseUrl}); Atlassian only installs apps served over HTTPS`,
+    );
+  }
+  if (production && raw.DATABASE_URL && !raw.TENANT_SECRET_KEY) {
+    throw new ConfigError(
+      'Invalid configuration:\n  TENANT_SECRET_KEY: required in production with DATABASE_URL (32 random bytes, base64: `openssl rand -base64 32`)',
+    );
+  }
+  return {
+    ...raw,
+    APP_BASE_URL: baseUrl,
+    LICENSE_WHEN_ABSENT: raw.LICENSE_WHEN_ABSENT ?? (production ? 'unlicensed' : 'licensed'),
+    embedded: !raw.DATABASE_URL,
+  };
+}
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** Tests only: forget the cached configuration. */
+export function resetEnvForTests(): void {
+  cached = undefined;
+}
