@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { ensureBuilt, TEST_DIST_DIR } from './global-setup';
 
 /** Helpers to run the built app over real HTTP in integration tests. */
 
@@ -51,6 +52,7 @@ export interface StartAppOptions {
 }
 
 export async function startApp(opts: StartAppOptions = {}): Promise<AppServer> {
+  ensureBuilt();
   const port = opts.port ?? (await freePort());
   const url = `http://localhost:${port}`;
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), 'connect-app-'));
@@ -60,7 +62,7 @@ export async function startApp(opts: StartAppOptions = {}): Promise<AppServer> {
     env: {
       ...process.env,
       NODE_ENV: 'production',
-      NEXT_DIST_DIR: process.env.TEST_DIST_DIR ?? '.next-test',
+      NEXT_DIST_DIR: TEST_DIST_DIR,
       NEXT_TELEMETRY_DISABLED: '1',
       APP_ENV: 'development',
       APP_BASE_URL: url,
