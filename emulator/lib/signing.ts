@@ -75,16 +75,17 @@ export interface InstallTokenInput {
 export async function signInstallToken(input: InstallTokenInput): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   const key = await importPKCS8(input.pair.privatePem, 'RS256');
+  // Claims overrides go last so negative tests can replace any standard claim.
   return new SignJWT({
+    iss: input.clientKey,
+    iat: now,
+    exp: now + (input.ttlSeconds ?? 180),
     qsh: computeQsh(input.method ?? 'POST', input.url, input.appBaseUrl),
     aud: [input.appBaseUrl],
     context: {},
     ...input.claims,
   })
     .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: input.pair.kid, ...input.header })
-    .setIssuer(input.clientKey)
-    .setIssuedAt(now)
-    .setExpirationTime(now + (input.ttlSeconds ?? 180))
     .sign(key);
 }
 
@@ -109,11 +110,14 @@ export interface SymmetricTokenInput {
 export async function signSymmetricToken(input: SymmetricTokenInput): Promise<string> {
   const now = Math.floor(Date.now() / 1000) + (input.iatOffsetSeconds ?? 0);
   const qsh = input.qsh ?? computeQsh(input.method ?? 'GET', input.url!, input.baseUrl);
-  const jwt = new SignJWT({ qsh, ...(input.accountId ? { sub: input.accountId } : {}), ...input.claims })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT', ...input.header })
-    .setIssuer(input.issuer)
-    .setIssuedAt(now)
-    .setExpirationTime(now + (input.ttlSeconds ?? 180));
+  const jwt = new SignJWT({
+    iss: input.issuer,
+    iat: now,
+    exp: now + (input.ttlSeconds ?? 180),
+    qsh,
+    ...(input.accountId ? { sub: input.accountId } : {}),
+    ...input.claims,
+  }).setProtectedHeader({ alg: 'HS256', typ: 'JWT', ...input.header });
   return jwt.sign(new TextEncoder().encode(input.sharedSecret));
 }
 
