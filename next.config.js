@@ -10,10 +10,10 @@ const nextConfig = {
     const common = [
       { key: 'X-Content-Type-Options', value: 'nosniff' },
       { key: 'Referrer-Policy', value: 'strict-origin-when-cross-origin' },
+      // Browsers ignore HSTS received over plain http (RFC 6797 §8.1), so sending it always is
+      // safe in development and cannot be forgotten in production.
+      { key: 'Strict-Transport-Security', value: 'max-age=63072000; includeSubDomains' },
     ];
-    if (process.env.APP_ENV === 'production' || (!process.env.APP_ENV && process.env.NODE_ENV === 'production')) {
-      common.push({ key: 'Strict-Transport-Security', value: 'max-age=63072000; includeSubDomains' });
-    }
     return [{ source: '/:path*', headers: common }];
   },
 };

@@ -13,7 +13,7 @@ export interface CachedTenant {
  * `refresh()` to re-read once when a signature fails (so a new secret works at once).
  */
 export class TenantCache {
-  private readonly entries = new Map<string, { value: Promise<CachedTenant | null>; expires: number }>();
+  private readonly entries = new Map<string, { value: Promise<CachedTenant | null>; expires: number; loadedAt: number }>();
 
   constructor(
     private readonly store: TenantStore,
@@ -28,10 +28,13 @@ export class TenantCache {
     return this.load(clientKey);
   }
 
-  /** Re-reads from the store, unless another caller did so in the last 250 ms. */
+  /**
+   * Re-reads from the store. Concurrent callers share one read, and reads of one tenant are at
+   * most one per 50 ms, so bad signatures cannot turn into a flood of database reads.
+   */
   refresh(clientKey: string): Promise<CachedTenant | null> {
     const hit = this.entries.get(clientKey);
-    if (hit && hit.expires - this.ttlMs > Date.now() - 250) return hit.value;
+    if (hit && hit.loadedAt > Date.now() - 50) return hit.value;
     return this.load(clientKey);
   }
 
@@ -47,7 +50,7 @@ export class TenantCache {
     const value = this.store.find(clientKey).then(async (tenant) =>
       tenant ? { tenant, key: await hmacKey(tenant.sharedSecret) } : null,
     );
-    const entry = { value, expires: Date.now() + this.ttlMs };
+    const entry = { value, expires: Date.now() + this.ttlMs, loadedAt: Date.now() };
     this.entries.set(clientKey, entry);
     value.catch(() => {
       if (this.entries.get(clientKey) === entry) this.entries.delete(clientKey);

@@ -1,0 +1,208 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { jwtVerify } from 'jose';
+import {
+  InstallKeysServer,
+  lifecyclePayload,
+  newInstallKeyPair,
+  signInstallToken,
+  signSymmetricToken,
+  type InstallKeyPair,
+} from '../../emulator/lib/signing';
+import { computeQsh } from '../../lib/connect/qsh';
+
+/**
+ * The product's side for the reference app's integration tests and benchmarks: signed installs,
+ * page and context JWTs, and a small fake product REST API (permissions, users, app license)
+ * that verifies the app's JWTs the way Jira does.
+ */
+
+export const APP_KEY = 'com.example.connect-checklists';
+
+export interface Site {
+  clientKey: string;
+  baseUrl: string;
+  sharedSecret: string;
+  cloudId: string;
+}
+
+export function newSite(baseUrl: string): Site {
+  return { clientKey: `ck-${randomUUID()}`, baseUrl, sharedSecret: randomBytes(32).toString('base64url'), cloudId: randomUUID() };
+}
+
+export class Keys {
+  readonly server = new InstallKeysServer();
+  readonly pair: InstallKeyPair = newInstallKeyPair();
+  constructor() {
+    this.server.add(this.pair);
+  }
+  start(): Promise<string> {
+    return this.server.start();
+  }
+  stop(): Promise<void> {
+    return this.server.stop();
+  }
+}
+
+/** Installs the app on a site exactly as the product does: RS256 signed-install with kid, aud, qsh. */
+export async function install(app: string, keys: Keys, site: Site): Promise<void> {
+  const url = `${app}/lifecycle/installed`;
+  const body = lifecyclePayload({
+    appKey: APP_KEY,
+    clientKey: site.clientKey,
+    baseUrl: site.baseUrl,
+    eventType: 'installed',
+    sharedSecret: site.sharedSecret,
+    cloudId: site.cloudId,
+  });
+  const token = await signInstallToken({ pair: keys.pair, clientKey: site.clientKey, appBaseUrl: app, url });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `JWT ${token}` },
+    body: JSON.stringify(body),
+  });
+  if (res.status !== 204) throw new Error(`install failed: ${res.status} ${await res.text()}`);
+}
+
+export interface PageParams {
+  issueKey?: string;
+  issueId?: string;
+  projectKey?: string;
+  projectId?: string;
+  lic?: 'active' | 'none';
+  loc?: string;
+  tz?: string;
+}
+
+/** A module URL as the product builds it: context variables, context parameters and a page JWT. */
+export async function pageUrl(
+  app: string,
+  site: Site,
+  path: string,
+  opts: { accountId?: string; params?: PageParams & Record<string, string | undefined>; ttlSeconds?: number } = {},
+): Promise<string> {
+  const u = new URL(path, app);
+  const params: Record<string, string | undefined> = { xdm_e: site.baseUrl, xdm_c: 'channel-checklist', cp: '', cv: '1001.0.0', ...opts.params };
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) u.searchParams.set(k, v);
+  const jwt = await signSymmetricToken({
+    sharedSecret: site.sharedSecret,
+    issuer: site.clientKey,
+    url: u.toString(),
+    baseUrl: app,
+    accountId: opts.accountId,
+    ttlSeconds: opts.ttlSeconds,
+  });
+  u.searchParams.set('jwt', jwt);
+  return u.toString();
+}
+
+/** A context JWT as `AP.context.getToken()` returns it. */
+export function contextToken(site: Site, accountId?: string, opts: { ttlSeconds?: number; secret?: string } = {}): Promise<string> {
+  return signSymmetricToken({
+    sharedSecret: opts.secret ?? site.sharedSecret,
+    issuer: site.clientKey,
+    qsh: 'context-qsh',
+    accountId,
+    ttlSeconds: opts.ttlSeconds,
+  });
+}
+
+/** Loads a page and returns the session token the app put in its bootstrap. */
+export async function sessionFor(app: string, site: Site, accountId: string, params: PageParams = {}): Promise<{ token: string; boot: Bootstrap; html: string }> {
+  const res = await fetch(await pageUrl(app, site, '/panel/issue', { accountId, params: { issueKey: 'CHK-1', issueId: '10001', projectKey: 'CHK', projectId: '100', lic: 'active', ...params } }));
+  const html = await res.text();
+  if (res.status !== 200) throw new Error(`panel page ${res.status}: ${html}`);
+  const boot = readBootstrap(html);
+  return { token: boot.sessionToken, boot, html };
+}
+
+export interface Bootstrap {
+  sessionToken: string;
+  locale: string;
+  timeZone?: string;
+  license: { param: string; licensed: boolean };
+  [k: string]: unknown;
+}
+
+export function readBootstrap(html: string): Bootstrap {
+  const m = /<script id="app-bootstrap" type="application\/json">([^<]*)<\/script>/.exec(html);
+  if (!m) throw new Error('no bootstrap in page');
+  return JSON.parse(m[1]!) as Bootstrap;
+}
+
+/** Fake product REST API: answers what the app asks Jira, after checking the app's JWT and qsh. */
+export class FakeProduct {
+  private server?: Server;
+  url = '';
+  readonly sites: Site[] = [];
+  readonly admins = new Set<string>();
+  readonly names = new Map<string, string>();
+  license: { active: boolean; evaluation?: boolean } | null = { active: true };
+  calls: { method: string; path: string; body?: unknown }[] = [];
+  rejected = 0;
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  private async verify(req: IncomingMessage): Promise<Site | undefined> {
+    const m = /^JWT (\S+)$/.exec(req.headers.authorization ?? '');
+    if (!m) return undefined;
+    const full = new URL(req.url ?? '/', this.url);
+    for (const site of this.sites) {
+      try {
+        const { payload } = await jwtVerify(m[1]!, new TextEncoder().encode(site.sharedSecret), { algorithms: ['HS256'], issuer: APP_KEY });
+        if (payload.qsh !== computeQsh(req.method ?? 'GET', full, this.url)) return undefined;
+        return site;
+      } catch {
+        /* try the next site */
+      }
+    }
+    return undefined;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const raw = Buffer.concat(chunks).toString();
+    const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : undefined;
+    const url = new URL(req.url ?? '/', this.url);
+    const send = (status: number, json?: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' }).end(json === undefined ? '' : JSON.stringify(json));
+    };
+    const site = await this.verify(req);
+    if (!site) {
+      this.rejected++;
+      send(401, { message: 'bad jwt' });
+      return;
+    }
+    this.calls.push({ method: req.method ?? 'GET', path: url.pathname + url.search, body });
+    if (req.method === 'POST' && url.pathname === '/rest/api/3/permissions/check') {
+      const wanted = (body?.globalPermissions as string[] | undefined) ?? [];
+      const has = this.admins.has(String(body?.accountId));
+      send(200, { globalPermissions: has ? wanted.filter((p) => p === 'ADMINISTER') : [], projectPermissions: [] });
+      return;
+    }
+    if (req.method === 'GET' && url.pathname === '/rest/api/3/user') {
+      const id = url.searchParams.get('accountId') ?? '';
+      const name = this.names.get(id);
+      if (!name) send(404, { errorMessages: ['not found'] });
+      else send(200, { accountId: id, displayName: name, active: true, accountType: 'atlassian' });
+      return;
+    }
+    if (req.method === 'GET' && url.pathname === `/rest/atlassian-connect/1/addons/${APP_KEY}`) {
+      send(200, { key: APP_KEY, state: 'ENABLED', ...(this.license ? { license: { ...this.license, type: 'COMMERCIAL', supportEntitlementNumber: 'SEN-1' } } : {}) });
+      return;
+    }
+    send(404, { errorMessages: ['no such endpoint in the fake product'] });
+  }
+}
