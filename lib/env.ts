@@ -47,8 +47,15 @@ const schema = z.object({
   GDPR_REPORT_INTERVAL_HOURS: int(0, 720).default(24),
   PRODUCT_API_TIMEOUT_MS: int(100, 60_000).default(5_000),
   OAUTH_AUTH_SERVER_URL: z.url().default('https://oauth-2-authorization-server.services.atlassian.com'),
-  FORGE_APP_ID: z.string().optional(),
+  /** Exposes /bench/* twins of authenticated routes without authentication (benchmarks only). */
+  BENCH_ROUTES: bool.default(false),
+  FORGE_APP_ID: z
+    .string()
+    .regex(/^(ari:cloud:ecosystem::app\/)?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'the Forge app UUID or ari:cloud:ecosystem::app/<uuid>')
+    .optional(),
   FORGE_JWKS_URL: z.url().default('https://forge.cdn.prod.atlassian-dev.net/.well-known/jwks.json'),
+  /** The Forge environment this deployment serves (manifest label; Forge invocation tokens for another environment are refused). */
+  FORGE_ENVIRONMENT: z.enum(['development', 'staging', 'production']).optional(),
 });
 
 type Raw = z.infer<typeof schema>;
