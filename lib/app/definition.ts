@@ -4,6 +4,19 @@ export const SUPPORTED_LOCALES = ['en', 'de', 'fr', 'es', 'ja', 'pt-BR'] as cons
 export type AppLocale = (typeof SUPPORTED_LOCALES)[number];
 export const DEFAULT_LOCALE: AppLocale = 'en';
 
+/**
+ * Connect's `translations.paths` are keyed by the product's locale codes; each points at the
+ * descriptor keys of one app locale. https://developer.atlassian.com/cloud/jira/platform/internationalization/
+ */
+export const PRODUCT_LOCALE_FOR: Record<AppLocale, string> = {
+  en: 'en-US',
+  de: 'de-DE',
+  fr: 'fr-FR',
+  es: 'es-ES',
+  ja: 'ja-JP',
+  'pt-BR': 'pt-BR',
+};
+
 /** The reference app's modules and scopes: the one source for the descriptor and the Forge manifest. */
 export function appDefinition(opts: { key: string; name: string; vendor: { name: string; url: string } }): AppDefinition {
   const ctx = 'issueKey={issue.key}&issueId={issue.id}&projectKey={project.key}&projectId={project.id}';
@@ -15,9 +28,7 @@ export function appDefinition(opts: { key: string; name: string; vendor: { name:
     // READ: issues, users, permissions, the app's license; nothing is written to the product.
     scopes: ['READ'],
     links: { privacy: '/privacy', security: '/security' },
-    translations: Object.fromEntries(
-      SUPPORTED_LOCALES.filter((l) => l !== 'en').map((l) => [l.replace('-', '_'), `/i18n/${l}.json`]),
-    ),
+    translations: Object.fromEntries(SUPPORTED_LOCALES.map((l) => [PRODUCT_LOCALE_FOR[l], `/i18n/${l}.json`])),
     modules: {
       jiraIssueGlances: [
         {
