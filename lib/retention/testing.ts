@@ -1,0 +1,132 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { openDatabase, type Database } from '@/lib/db/open';
+import type { PrismaClient } from '@/lib/generated/prisma/client';
+import { SecretBox } from '@/lib/connect/secret-box';
+import { PrismaTenantStore } from '@/lib/connect/tenants/prisma-store';
+import { freshPostgresDatabase } from '@/test/support/app-server';
+
+/**
+ * Test helpers for the data lifecycle suites: a migrated database (PGlite in-process in a temp
+ * dir, or a fresh PostgreSQL database when TEST_DATABASE_URL is set) and a seeded site.
+ */
+
+export const dbKind = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite';
+
+export interface TestDb extends Database {
+  /** A second, independent connection to the same database (PostgreSQL only; PGlite has one owner). */
+  second(): Promise<Database | null>;
+}
+
+export async function openTestDb(): Promise<TestDb> {
+  if (process.env.TEST_DATABASE_URL) {
+    const url = await freshPostgresDatabase();
+    const d = await openDatabase({ databaseUrl: url, dataDir: '' });
+    const extra: Database[] = [];
+    return {
+      ...d,
+      second: async () => {
+        const s = await openDatabase({ databaseUrl: url, dataDir: '', skipMigrations: true });
+        extra.push(s);
+        return s;
+      },
+      close: async () => {
+        for (const s of extra) await s.close();
+        await d.close();
+        await dropDatabase(url);
+      },
+    };
+  }
+  const dir = mkdtempSync(path.join(process.env.RET_TMP ?? tmpdir(), 'ret-db-'));
+  const d = await openDatabase({ dataDir: dir });
+  return {
+    ...d,
+    second: async () => null,
+    close: async () => {
+      await d.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function dropDatabase(url: string): Promise<void> {
+  const name = new URL(url).pathname.slice(1);
+  if (!/^t_[a-z0-9_]+$/.test(name)) return;
+  const { default: pg } = await import('pg');
+  const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}
+
+export const testBox = new SecretBox(randomBytes(32));
+
+export function tenantStore(prisma: PrismaClient): PrismaTenantStore {
+  return new PrismaTenantStore(async () => prisma, async () => testBox);
+}
+
+export interface SeededSite {
+  clientKey: string;
+  baseUrl: string;
+  sharedSecret: string;
+  accounts: string[];
+}
+
+/** Installs a site at `installedAt` and gives it a row in every per-tenant table. */
+export async function seedSite(
+  prisma: PrismaClient,
+  installedAt: Date,
+  opts: { baseUrl?: string; accounts?: string[]; sharedSecret?: string; productType?: string } = {},
+): Promise<SeededSite> {
+  const clientKey = `ck-${randomUUID()}`;
+  const sharedSecret = opts.sharedSecret ?? randomBytes(32).toString('base64url');
+  const baseUrl = opts.baseUrl ?? `https://site-${clientKey.slice(3, 11)}.atlassian.net`;
+  const accounts = opts.accounts ?? [`acc-${randomUUID()}`, `acc-${randomUUID()}`];
+  await tenantStore(prisma).upsertInstall(
+    { clientKey, appKey: 'com.example.connect-checklists', sharedSecret, baseUrl, productType: opts.productType ?? 'jira' },
+    installedAt,
+  );
+  const [a, b = a] = accounts as [string, string?];
+  await prisma.tenantSettings.create({ data: { clientKey, data: { template: ['Step'] }, updatedBy: a } });
+  await prisma.checklistItem.create({
+    data: { id: randomUUID(), clientKey, issueId: '10001', text: 'Write tests', position: 1, createdBy: a, checked: true, checkedBy: b, checkedAt: installedAt },
+  });
+  await prisma.checklistItem.create({ data: { id: randomUUID(), clientKey, issueId: '10001', text: 'Ship', position: 2, createdBy: b } });
+  await prisma.checklistState.create({ data: { clientKey, issueId: '10001' } });
+  for (const acc of accounts) {
+    await prisma.userPreference.create({ data: { clientKey, accountId: acc, data: { compact: true } } });
+    await prisma.userProfileCache.create({ data: { clientKey, accountId: acc, displayName: `Name of ${acc}`, fetchedAt: installedAt } });
+  }
+  await prisma.productCache.create({ data: { clientKey, key: 'license', value: { active: true }, fetchedAt: installedAt } });
+  await tenantStore(prisma).recordLifecycle({ event: 'installed', clientKey, outcome: 'accepted' });
+  return { clientKey, baseUrl, sharedSecret, accounts };
+}
+
+/** Rows per table for one site (every table keyed by clientKey). */
+export async function rowsFor(prisma: PrismaClient, clientKey: string): Promise<Record<string, number>> {
+  const where = { clientKey };
+  return {
+    tenant: await prisma.tenant.count({ where }),
+    settings: await prisma.tenantSettings.count({ where }),
+    items: await prisma.checklistItem.count({ where }),
+    states: await prisma.checklistState.count({ where }),
+    prefs: await prisma.userPreference.count({ where }),
+    profiles: await prisma.userProfileCache.count({ where }),
+    productCache: await prisma.productCache.count({ where }),
+    lifecycle: await prisma.lifecycleEvent.count({ where }),
+  };
+}
+
+export const DAY = 86_400_000;
+
+/** A logger that keeps lines for assertions (and proves no personal data is logged). */
+export function memoryLog() {
+  const lines: { level: string; obj: object; msg?: string }[] = [];
+  const at = (level: string) => (obj: object, msg?: string) => void lines.push({ level, obj, msg });
+  return { lines, info: at('info'), warn: at('warn'), error: at('error'), text: () => JSON.stringify(lines) };
+}
