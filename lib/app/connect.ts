@@ -13,6 +13,10 @@ import { PrismaTenantStore } from '@/lib/connect/tenants/prisma-store';
 import { hkdfSync } from 'node:crypto';
 import { appDefinition, DEFAULT_LOCALE, SUPPORTED_LOCALES } from './definition';
 import { masterKey } from './master-key';
+import { productPort } from './product';
+import { forgetLicense, resolveApiLicense } from '@/lib/settings/license';
+import { forgetAdminAnswers } from '@/lib/settings/admin';
+import { forgetSettings } from '@/lib/settings/service';
 
 /** The reference app's Connect runtime: one per process, built lazily from the validated env. */
 const tenantChangeListeners = new Set<(clientKey: string) => void>();
@@ -22,6 +26,12 @@ export function onTenantChange(listener: (clientKey: string) => void): void {
 }
 
 function build(): ConnectRuntime {
+  // A (re)install, uninstall or enable/disable may change license, admins or settings.
+  onTenantChange((clientKey) => {
+    forgetLicense(clientKey);
+    forgetAdminAnswers(clientKey);
+    forgetSettings(clientKey);
+  });
   const e = env();
   const key = masterKey();
   const box = new SecretBox(Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), 'tenant-secret-box-v1', 32)));
@@ -57,7 +67,11 @@ export function runtime(): ConnectRuntime {
 
 /** withPageAuth / withApiAuth / withWebhookAuth / lifecycleRoute for this app. */
 export function connect(): ReturnType<typeof createRouteWrappers> {
-  g.__connectWrappers ??= createRouteWrappers(runtime());
+  // Context JWTs carry no `lic`: their license comes from the product's license API (cached),
+  // never from anything the browser sends.
+  g.__connectWrappers ??= createRouteWrappers(runtime(), {
+    resolveLicense: (tenant) => resolveApiLicense(productPort(), tenant, env().APP_KEY, env().LICENSE_WHEN_ABSENT),
+  });
   return g.__connectWrappers;
 }
 

@@ -1,0 +1,68 @@
+import 'server-only';
+import type { z } from 'zod';
+import { ConnectError } from '@/lib/connect/errors';
+import type { RequestContext } from '@/lib/connect/auth';
+import { CHECKLIST_LIMITS } from '@/lib/checklists/limits';
+
+/** Request parsing and the write guards shared by the app's JSON API handlers. */
+
+function issuesOf(err: z.ZodError): { path: string; message: string }[] {
+  return err.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+}
+
+/** Parses a value with a schema, or 422 VALIDATION_FAILED listing each problem. */
+export function parseOr422<T>(schema: z.ZodType<T>, value: unknown, what = 'request'): T {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new ConnectError('VALIDATION_FAILED', `${what} invalid`, { issues: issuesOf(r.error), publicMessage: `Invalid ${what}` });
+  return r.data;
+}
+
+/**
+ * Reads a JSON body: `application/json` only (415), at most `limit` bytes whatever
+ * Content-Length claims (413, counted while streaming), valid JSON (400), then the schema (422).
+ */
+export async function readJson<T>(req: Request, schema: z.ZodType<T>, limit: number = CHECKLIST_LIMITS.bodyBytes): Promise<T> {
+  const type = req.headers.get('content-type') ?? '';
+  if (!/^application\/json\s*(;|$)/i.test(type)) {
+    throw new ConnectError('UNSUPPORTED_MEDIA_TYPE', `content-type ${type}`, { publicMessage: 'Send the body as application/json' });
+  }
+  const tooLarge = () => new ConnectError('PAYLOAD_TOO_LARGE', 'body over limit', { publicMessage: `The request body must be at most ${limit} bytes` });
+  if (Number(req.headers.get('content-length') ?? 0) > limit) throw tooLarge();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (req.body) {
+    const reader = req.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) {
+        await reader.cancel();
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new ConnectError('BAD_REQUEST', 'body is not JSON', { publicMessage: 'The request body is not valid JSON' });
+  }
+  return parseOr422(schema, json, 'request body');
+}
+
+/**
+ * Every write: the license the product signed must be active (403 LICENSE_REQUIRED), and the
+ * caller must be a signed-in user (403 FORBIDDEN), since changes are attributed to an account.
+ */
+export function requireWriter(ctx: RequestContext): string {
+  if (!ctx.license.licensed) throw new ConnectError('LICENSE_REQUIRED', `license ${ctx.license.param}`);
+  if (!ctx.accountId) throw new ConnectError('FORBIDDEN', 'anonymous write', { publicMessage: 'Log in to make changes' });
+  return ctx.accountId;
+}
+
+/** A 409 that carries the current state, so the client can show it without another round trip. */
+export function conflict(code: string, message: string, current: unknown): Response {
+  return Response.json({ error: { code, message }, current }, { status: 409, headers: { 'Cache-Control': 'no-store' } });
+}

@@ -1,0 +1,81 @@
+import 'server-only';
+import type { RequestContext } from '@/lib/connect/auth';
+import type { ProductPort } from '@/lib/app/product';
+import { settingsFor } from '@/lib/settings/service';
+import { panelEnabledFor } from '@/lib/settings/schema';
+import { CHECKLIST_LIMITS } from './limits';
+import { displayNames } from './people';
+import * as repo from './repository';
+import type { ChecklistDto, ItemDto } from './schema';
+
+/** The checklist use cases, on behalf of an authenticated caller; writers are checked by the caller (requireWriter). */
+
+export function toItemDto(row: repo.ItemRow, showCheckedBy: boolean): ItemDto {
+  return {
+    id: row.id,
+    text: row.text,
+    checked: row.checked,
+    checkedBy: showCheckedBy ? row.checkedBy : null,
+    checkedAt: showCheckedBy && row.checkedAt ? row.checkedAt.toISOString() : null,
+    version: row.version,
+  };
+}
+
+async function peopleOf(product: ProductPort, ctx: RequestContext, items: ItemDto[]): Promise<Record<string, string | null>> {
+  const ids = items.map((i) => i.checkedBy).filter((x): x is string => !!x);
+  return ids.length ? displayNames(product, ctx.tenant, ids) : {};
+}
+
+export async function getChecklist(product: ProductPort, ctx: RequestContext, issueId: string, projectKey?: string): Promise<ChecklistDto> {
+  const { settings } = await settingsFor(ctx.clientKey);
+  const base = { issueId, showCheckedBy: settings.showCheckedBy, templateApplied: false };
+  if (!panelEnabledFor(settings, projectKey)) return { ...base, enabled: false, items: [], people: {} };
+  let templateApplied = false;
+  // Applying the template is a write: only with a license, and only once per issue.
+  if (settings.template.enabled && settings.template.items.length > 0 && ctx.license.licensed && !(await repo.isInitialised(ctx.clientKey, issueId))) {
+    templateApplied = await repo.initialiseFromTemplate(ctx.clientKey, issueId, settings.template.items, ctx.accountId);
+  }
+  const items = (await repo.listItems(ctx.clientKey, issueId)).map((r) => toItemDto(r, settings.showCheckedBy));
+  return { ...base, enabled: true, templateApplied, items, people: await peopleOf(product, ctx, items) };
+}
+
+export interface ItemResult {
+  item: ItemDto;
+  people: Record<string, string | null>;
+}
+
+async function result(product: ProductPort, ctx: RequestContext, row: repo.ItemRow): Promise<ItemResult> {
+  const { settings } = await settingsFor(ctx.clientKey);
+  const item = toItemDto(row, settings.showCheckedBy);
+  return { item, people: await peopleOf(product, ctx, [item]) };
+}
+
+export async function addItem(product: ProductPort, ctx: RequestContext, accountId: string, issueId: string, text: string): Promise<ItemResult> {
+  const row = await repo.createItem(ctx.clientKey, issueId, { text, by: accountId, maxItems: CHECKLIST_LIMITS.itemsPerChecklist });
+  return result(product, ctx, row);
+}
+
+export async function changeItem(
+  product: ProductPort,
+  ctx: RequestContext,
+  accountId: string,
+  issueId: string,
+  itemId: string,
+  change: { version: number; text?: string; checked?: boolean },
+): Promise<ItemResult> {
+  const row = await repo.updateItem(ctx.clientKey, issueId, itemId, { ...change, by: accountId, now: new Date() });
+  return result(product, ctx, row);
+}
+
+export async function moveItem(product: ProductPort, ctx: RequestContext, issueId: string, itemId: string, afterId: string | null): Promise<ItemResult> {
+  return result(product, ctx, await repo.moveItem(ctx.clientKey, issueId, itemId, { afterId }));
+}
+
+export async function removeItem(ctx: RequestContext, issueId: string, itemId: string, version: number): Promise<void> {
+  await repo.deleteItem(ctx.clientKey, issueId, itemId, version);
+}
+
+export async function currentItemDto(ctx: RequestContext, row: repo.ItemRow): Promise<ItemDto> {
+  const { settings } = await settingsFor(ctx.clientKey);
+  return toItemDto(row, settings.showCheckedBy);
+}

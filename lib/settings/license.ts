@@ -1,0 +1,78 @@
+import 'server-only';
+import { LRUCache } from 'lru-cache';
+import { z } from 'zod';
+import { ConnectError } from '@/lib/connect/errors';
+import { licenseFromParam, type LicenseState } from '@/lib/connect/context';
+import type { Tenant } from '@/lib/connect/tenants/types';
+import type { ProductPort } from '@/lib/app/product';
+
+/**
+ * The app's license on a site, from the product's own API
+ * (`GET /rest/atlassian-connect/1/addons/{appKey}`): used where no signed `lic` is at hand
+ * (context-JWT API calls) and for what `lic` cannot say (evaluation). Fresh for five minutes;
+ * after that a failed refresh serves the last good answer (stale-if-error) for up to an hour.
+ */
+export interface AppLicense {
+  /** `absent`: the product reports no license (free/private/development install). */
+  param: 'active' | 'none' | 'absent';
+  evaluation: boolean;
+}
+
+const FRESH_MS = 5 * 60_000;
+const STALE_LIMIT_MS = 60 * 60_000;
+
+const addonAnswer = z.object({
+  license: z.object({ active: z.boolean(), evaluation: z.boolean().optional() }).passthrough().optional(),
+});
+
+interface Entry {
+  value: AppLicense;
+  at: number;
+}
+const cache = new LRUCache<string, Entry>({ max: 10_000 });
+
+async function fetchLicense(product: ProductPort, tenant: Tenant, appKey: string): Promise<AppLicense> {
+  const res = await product.asApp<unknown>(tenant, `/rest/atlassian-connect/1/addons/${encodeURIComponent(appKey)}`);
+  if (res.status !== 200) throw new ConnectError('PRODUCT_UNAVAILABLE', `addons/{key} answered ${res.status}`);
+  const parsed = addonAnswer.safeParse(res.body);
+  if (!parsed.success) throw new ConnectError('PRODUCT_UNAVAILABLE', 'addons/{key} answer malformed');
+  const lic = parsed.data.license;
+  if (!lic) return { param: 'absent', evaluation: false };
+  return { param: lic.active ? 'active' : 'none', evaluation: lic.active && lic.evaluation === true };
+}
+
+export async function appLicense(product: ProductPort, tenant: Tenant, appKey: string, now = Date.now()): Promise<AppLicense> {
+  const hit = cache.get(tenant.clientKey);
+  if (hit && now - hit.at < FRESH_MS) return hit.value;
+  try {
+    const value = await fetchLicense(product, tenant, appKey);
+    cache.set(tenant.clientKey, { value, at: now });
+    return value;
+  } catch (err) {
+    if (hit && now - hit.at < STALE_LIMIT_MS) return hit.value;
+    throw err;
+  }
+}
+
+/**
+ * License for an API call authenticated by a context JWT (which carries no `lic`). If the
+ * product cannot be asked and nothing is cached, the configured policy for an absent `lic`
+ * applies (unlicensed in production): reads go on, writes wait for the product.
+ */
+export async function resolveApiLicense(
+  product: ProductPort,
+  tenant: Tenant,
+  appKey: string,
+  whenAbsent: 'licensed' | 'unlicensed',
+): Promise<LicenseState> {
+  try {
+    const lic = await appLicense(product, tenant, appKey);
+    return licenseFromParam(lic.param === 'absent' ? null : lic.param, whenAbsent);
+  } catch {
+    return licenseFromParam(null, whenAbsent);
+  }
+}
+
+export function forgetLicense(clientKey: string): void {
+  cache.delete(clientKey);
+}
