@@ -54,6 +54,8 @@ const schema = z.object({
     .regex(/^(ari:cloud:ecosystem::app\/)?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'the Forge app UUID or ari:cloud:ecosystem::app/<uuid>')
     .optional(),
   FORGE_JWKS_URL: z.url().default('https://forge.cdn.prod.atlassian-dev.net/.well-known/jwks.json'),
+  /** After a successful JWKS fetch, an unknown key id refetches Forge's JWKS at most this often. */
+  FORGE_JWKS_COOLDOWN_SECONDS: int(1, 3600).default(30),
   /** The Forge environment this deployment serves (manifest label; Forge invocation tokens for another environment are refused). */
   FORGE_ENVIRONMENT: z.enum(['development', 'staging', 'production']).optional(),
 });

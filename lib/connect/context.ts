@@ -63,14 +63,20 @@ export function pickLocale(candidates: (string | undefined)[], supported: readon
   return fallback;
 }
 
-/** A valid IANA time zone or undefined. */
+const timeZones = new Map<string, string | undefined>();
+
+/** A valid IANA time zone or undefined. Cached: constructing an Intl formatter costs ~40 µs. */
 export function normaliseTimeZone(tz: string | null | undefined): string | undefined {
   if (!tz || tz.length > 64) return undefined;
+  if (timeZones.has(tz)) return timeZones.get(tz);
+  let zone: string | undefined;
   try {
-    return new Intl.DateTimeFormat('en', { timeZone: tz }).resolvedOptions().timeZone;
+    zone = new Intl.DateTimeFormat('en', { timeZone: tz }).resolvedOptions().timeZone;
   } catch {
-    return undefined;
+    zone = undefined;
   }
+  if (timeZones.size < 1000) timeZones.set(tz, zone);
+  return zone;
 }
 
 /** Whether the request came over HTTPS: directly, or per X-Forwarded-Proto when the proxy is trusted. */

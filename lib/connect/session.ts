@@ -23,7 +23,8 @@ export interface SessionClaims {
 const TYP = 'connect-session+jwt';
 
 export class SessionTokens {
-  private readonly key: Uint8Array;
+  /** Imported once: jose would otherwise import raw key bytes on every sign and verify. */
+  private readonly key: Promise<CryptoKey>;
 
   constructor(
     appSecret: Buffer,
@@ -31,10 +32,27 @@ export class SessionTokens {
     private readonly ttlSeconds: number,
     private readonly leewaySeconds: number,
   ) {
-    this.key = new Uint8Array(hkdfSync('sha256', appSecret, Buffer.alloc(0), 'connect-session-token-v1', 32));
+    const raw = new Uint8Array(hkdfSync('sha256', appSecret, Buffer.alloc(0), 'connect-session-token-v1', 32));
+    this.key = crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
   }
 
+  /**
+   * Identical claims get the same token for a while (one user opening issue after issue): the
+   * page hot path then signs nothing. A reused token always has at least 3/4 of its TTL left.
+   */
+  private readonly recent = new Map<string, { token: string; reuseUntil: number }>();
+
   async issue(claims: SessionClaims, now = new Date()): Promise<string> {
+    const cacheKey = JSON.stringify([claims.clientKey, claims.accountId, claims.lic, claims.loc, claims.tz, claims.mod]);
+    const hit = this.recent.get(cacheKey);
+    if (hit && hit.reuseUntil > now.getTime()) return hit.token;
+    const token = await this.sign(claims, now);
+    if (this.recent.size >= 10_000) this.recent.clear();
+    this.recent.set(cacheKey, { token, reuseUntil: now.getTime() + (this.ttlSeconds * 1000) / 4 });
+    return token;
+  }
+
+  private async sign(claims: SessionClaims, now: Date): Promise<string> {
     const iat = Math.floor(now.getTime() / 1000);
     return new SignJWT({ tnt: claims.clientKey, lic: claims.lic, loc: claims.loc, tz: claims.tz, mod: claims.mod })
       .setProtectedHeader({ alg: 'HS256', typ: TYP })
@@ -43,11 +61,11 @@ export class SessionTokens {
       .setSubject(claims.accountId ?? '')
       .setIssuedAt(iat)
       .setExpirationTime(iat + this.ttlSeconds)
-      .sign(this.key);
+      .sign(await this.key);
   }
 
   async verify(token: string, now?: Date): Promise<SessionClaims> {
-    const claims = await verifyJwt(token, this.key, {
+    const claims = await verifyJwt(token, await this.key, {
       algorithm: 'HS256',
       leewaySeconds: this.leewaySeconds,
       audience: `${this.appKey}:session`,

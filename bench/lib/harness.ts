@@ -1,0 +1,118 @@
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { freePort } from '../../test/support/app-server';
+
+/**
+ * Shared benchmark plumbing: the server under test pinned to core 0, wrk pinned to core 1,
+ * request paths rotated from a pool (each request its own signed URL), figures parsed from wrk.
+ */
+export const root = path.resolve(__dirname, '..', '..');
+export const hasTaskset = spawnSync('taskset', ['--version']).status === 0;
+
+export function pin(cpu: string, cmd: string, argv: string[]): [string, string[]] {
+  return hasTaskset ? ['taskset', ['-c', cpu, cmd, ...argv]] : [cmd, argv];
+}
+
+export interface WrkResult {
+  rps: number;
+  p50ms: number;
+  p99ms: number;
+  requests: number;
+  errors: number;
+}
+
+export function requireWrk(): void {
+  if (spawnSync('wrk', ['-v']).error) throw new Error('wrk not found: apt-get install -y wrk');
+}
+
+export function ensureBuild(distDir: string, rebuild: boolean): void {
+  if (!rebuild && existsSync(path.join(root, distDir, 'BUILD_ID'))) return;
+  console.log(`building into ${distDir} …`);
+  execFileSync('npx', ['next', 'build'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: '1' },
+  });
+}
+
+/** Runs wrk over a pool of paths (with optional headers), returns throughput and latency. */
+export function runWrk(
+  baseUrl: string,
+  paths: string[],
+  opts: { seconds: number; connections: number; headers?: Record<string, string> },
+): WrkResult {
+  const dir = mkdtempSync(path.join(tmpdir(), 'wrk-'));
+  const file = path.join(dir, 'paths.txt');
+  writeFileSync(file, paths.join('\n'));
+  try {
+    const [cmd, argv] = pin('1', 'wrk', ['-t1', `-c${opts.connections}`, `-d${opts.seconds}s`, '--timeout', '10s', '-s', path.join(root, 'bench/wrk-paths.lua'), baseUrl]);
+    const r = spawnSync(cmd, argv, {
+      env: { ...process.env, WRK_PATHS: file, WRK_HEADERS: JSON.stringify(opts.headers ?? {}) },
+      encoding: 'utf8',
+    });
+    const line = /WRK_JSON (\{.*\})/.exec(r.stdout ?? '')?.[1];
+    if (!line) throw new Error(`wrk failed: ${r.stderr || r.stdout}`);
+    const j = JSON.parse(line) as Record<string, number>;
+    const errors = j.connect! + j.read! + j.write! + j.status! + j.timeout!;
+    return { rps: j.requests! / (j.duration_us! / 1e6), p50ms: j.p50_us! / 1000, p99ms: j.p99_us! / 1000, requests: j.requests!, errors };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+export interface Server {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts a process pinned to core 0 and waits until `probe` answers 2xx. */
+export async function startPinned(cmd: string, argv: string[], env: NodeJS.ProcessEnv, probe: string): Promise<ChildProcess & { output: () => string }> {
+  const [c, a] = pin('0', cmd, argv);
+  let out = '';
+  const child = spawn(c, a, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] }) as ChildProcess & { output: () => string };
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  child.output = () => out;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${cmd} exited:\n${out}`);
+    if (await fetch(probe).then((r) => r.ok, () => false)) return child;
+    if (Date.now() > deadline) throw new Error(`${cmd} did not start:\n${out}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+export async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+}
+
+/** Starts the built app (`next start`) pinned to core 0 with the given env. */
+export async function startApp(distDir: string, env: Record<string, string | undefined>): Promise<Server & { dataDir: string }> {
+  const port = Number(process.env.BENCH_PORT) || (await freePort());
+  const url = `http://127.0.0.1:${port}`;
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-app-'));
+  const child = await startPinned(
+    'node',
+    ['node_modules/next/dist/bin/next', 'start', '-p', String(port), '-H', '127.0.0.1'],
+    { ...process.env, NODE_ENV: 'production', APP_ENV: 'development', NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: '1', APP_BASE_URL: url, DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env },
+    `${url}/atlassian-connect.json`,
+  );
+  return {
+    url,
+    dataDir,
+    stop: async () => {
+      await stopChild(child);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
