@@ -1,0 +1,27 @@
+/**
+ * The product REST client of lib/connect: calls Jira/Confluence as the app or as a user, with
+ * deadlines, Atlassian's retry algorithm, a per-tenant circuit breaker and bulkhead, typed
+ * errors, and a stale-while-revalidate cache for what pages render. See client.ts to start.
+ */
+export { ProductClient, createProductClient, type ProductClientOptions, type ProductRequester } from './client';
+export { ProductApiError, isProductApiError, productErrorToConnectError, type ProductErrorKind } from './errors';
+export type { HttpMethod, ProductResponse, RequestOptions, QueryValue, CallIdentity, ProductLogger } from './types';
+export { ATLASSIAN_RETRY, parseRetryAfter, retryDelayMs, type RetryOptions } from './retry-delay';
+export type { BreakerOptions, BulkheadOptions, BreakerEvent } from './policies';
+export { SwrCache, type Cached, type SwrStore, type SwrCacheOptions, type SwrReadOptions, type SwrLoader } from './swr-cache';
+export { PrismaProductCacheStore } from './prisma-cache-store';
+export {
+  getIssue,
+  getIssueSummary,
+  getMyself,
+  getUser,
+  checkGlobalPermission,
+  getAppLicense,
+  type ProductIssue,
+  type IssueSummary,
+  type ProductUser,
+  type AppLicense,
+} from './reads';
+export { CachedProductReads, cacheKeys, type CachedReadsOptions, type ReadCallOptions } from './cached-reads';
+export { createLicenseResolver, licenseStateFromAppLicense, type LicenseResolverOptions } from './license';
+export { requireJiraAdmin } from './admin';

@@ -1,0 +1,211 @@
+import 'server-only';
+import {
+  handleWhenResult,
+  isBrokenCircuitError,
+  isBulkheadRejectedError,
+  isTaskCancelledError,
+  retry,
+  timeout,
+  TimeoutStrategy,
+  type IBackoff,
+  type IBackoffFactory,
+  type IRetryBackoffContext,
+} from 'cockatiel';
+import type { Tenant } from '../tenants/types';
+import { signAppToken } from './app-jwt';
+import { ProductApiError, type ProductApiErrorInit } from './errors';
+import { kindForStatus, productMessages, readBody, thrownToError, type FetchLike, type RawResponse } from './http';
+import type { UserTokenProvider } from './oauth';
+import type { TenantPolicyRegistry } from './policies';
+import { IDEMPOTENT_METHODS, parseRetryAfter, RETRYABLE_STATUSES, retryDelayMs, type RetryOptions } from './retry-delay';
+import type { CallIdentity, ProductLogger, ProductResponse, RequestOptions } from './types';
+
+/**
+ * One product REST call, end to end. Policies, outermost first (all cockatiel):
+ *   timeout (the call's deadline; aggressive, so a queued or hung call is released on time)
+ *   → retry (Atlassian's algorithm, only when the next attempt still fits the deadline)
+ *   → circuit breaker (per tenant) → bulkhead (per tenant) → one HTTP attempt.
+ * The tenant is re-resolved inside the deadline on every call, so a new baseUrl or shared
+ * secret is used from the next call on.
+ */
+export interface PipelineDeps {
+  appKey: string;
+  resolveTenant: (clientKey: string) => Promise<Tenant | null>;
+  isAllowedBaseUrl?: (baseUrl: string) => boolean;
+  policies: TenantPolicyRegistry;
+  tokens: UserTokenProvider;
+  retry: RetryOptions;
+  timeoutMs: number;
+  minAttemptMs: number;
+  appTokenTtlSeconds?: number;
+  maxResponseBytes: number;
+  fetch: FetchLike;
+  now: () => number;
+  random: () => number;
+  log?: ProductLogger;
+}
+
+interface Attempt extends RawResponse {
+  /** Set when Atlassian's algorithm says retry and the delay fits the deadline. */
+  retryInMs?: number;
+}
+
+const delayFromResult: IBackoffFactory<IRetryBackoffContext<unknown>> = {
+  next(ctx): IBackoff<IRetryBackoffContext<unknown>> {
+    const value = 'value' in ctx.result ? (ctx.result.value as Attempt) : undefined;
+    return { duration: value?.retryInMs ?? 0, next: delayFromResult.next };
+  },
+};
+
+const retryWhenScheduled = handleWhenResult((r) => (r as Attempt).retryInMs !== undefined);
+
+/** Builds the outgoing URL under the tenant's baseUrl; a path that escapes it is a programming error. */
+export function productUrl(baseUrl: string, path: string, query: RequestOptions['query']): URL {
+  if (!path.startsWith('/') || path.startsWith('//')) throw new TypeError(`product path must start with a single "/": ${path}`);
+  const base = new URL(baseUrl);
+  const basePath = base.pathname.replace(/\/+$/, '');
+  const url = new URL(`${base.origin}${basePath}${path}`);
+  if (url.origin !== base.origin || (basePath && !url.pathname.startsWith(`${basePath}/`))) {
+    throw new TypeError('product path escapes the tenant baseUrl');
+  }
+  for (const [name, value] of Object.entries(query ?? {})) {
+    if (value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) url.searchParams.append(name, String(v));
+  }
+  return url;
+}
+
+export async function executeRequest<T>(
+  deps: PipelineDeps,
+  clientKey: string,
+  identity: CallIdentity,
+  path: string,
+  opts: RequestOptions<T>,
+): Promise<ProductResponse<T>> {
+  const method = opts.method ?? 'GET';
+  const pathOnly = path.split('?')[0] ?? path;
+  const init: ProductApiErrorInit = { clientKey, method, path: pathOnly };
+  const start = deps.now();
+  const deadline = Math.min(start + (opts.timeoutMs ?? deps.timeoutMs), opts.deadline ?? Infinity);
+  const budget = deadline - start;
+  if (budget <= 0) throw new ProductApiError('timeout', 'deadline already passed', init);
+  if (opts.signal?.aborted) throw new ProductApiError('aborted', 'the caller aborted the call', init);
+
+  const retryOpts: RetryOptions = opts.retry === false ? { ...deps.retry, maxRetries: 0 } : { ...deps.retry, ...opts.retry };
+  const idempotent = opts.idempotent ?? IDEMPOTENT_METHODS.has(method);
+  const maxRetries = idempotent ? retryOpts.maxRetries : 0;
+  let attempts = 0;
+
+  const run = async ({ signal }: { signal: AbortSignal }): Promise<Attempt> => {
+    const tenant = await deps.resolveTenant(clientKey);
+    if (!tenant || tenant.uninstalledAt) throw new ProductApiError('not_installed', 'tenant unknown or uninstalled', init);
+    if (deps.isAllowedBaseUrl && !deps.isAllowedBaseUrl(tenant.baseUrl)) {
+      throw new ProductApiError('not_installed', 'tenant baseUrl is not an allowed product host', init);
+    }
+    const url = productUrl(tenant.baseUrl, path, opts.query);
+    const headers = new Headers(opts.headers);
+    headers.delete('authorization');
+    headers.set('accept', 'application/json');
+    let body: string | undefined;
+    if (opts.body !== undefined) {
+      body = JSON.stringify(opts.body);
+      headers.set('content-type', 'application/json');
+    }
+    const userToken =
+      identity.kind === 'user' ? await deps.tokens.token(tenant, identity.accountId, identity.scopes, signal, opts.signal) : undefined;
+    const { breaker, bulkhead } = deps.policies.for(clientKey);
+
+    const attempt = async (): Promise<Attempt> => {
+      attempts++;
+      // A fresh app token per attempt: qsh binds it to this request, iat to this moment.
+      const auth = userToken
+        ? `Bearer ${userToken}`
+        : `JWT ${await signAppToken({ appKey: deps.appKey, sharedSecret: tenant.sharedSecret, method, url, baseUrl: tenant.baseUrl, nowMs: deps.now(), ttlSeconds: deps.appTokenTtlSeconds })}`;
+      headers.set('authorization', auth);
+      try {
+        const res = await deps.fetch(url, { method, headers, body, signal, redirect: 'manual' });
+        return await readBody(res, deps.maxResponseBytes, init);
+      } catch (err) {
+        throw thrownToError(err, opts.signal, init);
+      }
+    };
+
+    const policy = retry(retryWhenScheduled, { maxAttempts: maxRetries, backoff: delayFromResult });
+    return policy.execute(async (ctx) => {
+      const result: Attempt = await breaker.execute(() => bulkhead.execute(attempt, signal), signal);
+      if (!RETRYABLE_STATUSES.has(result.status) || ctx.attempt >= maxRetries) return result;
+      const retryAfterMs = parseRetryAfter(result.headers.get('retry-after'), deps.now());
+      const delay = retryDelayMs(ctx.attempt + 1, retryAfterMs, retryOpts, deps.random);
+      if (deps.now() + delay + deps.minAttemptMs <= deadline) {
+        deps.log?.debug?.({ clientKey, method, path: pathOnly, status: result.status, delay, retry: ctx.attempt + 1 }, 'product call retrying');
+        return { ...result, retryInMs: delay };
+      }
+      // Waiting would outlast the caller's deadline: fail now, with what the product said.
+      return result;
+    }, signal);
+  };
+
+  let final: Attempt;
+  try {
+    final = await timeout(budget, TimeoutStrategy.Aggressive).execute(run, opts.signal);
+  } catch (err) {
+    throw mapPolicyError(err, opts.signal, { ...init, attempts });
+  }
+  return finish(deps, final, opts, { ...init, attempts }, identity, clientKey);
+}
+
+function mapPolicyError(err: unknown, callerSignal: AbortSignal | undefined, init: ProductApiErrorInit): ProductApiError {
+  if (err instanceof ProductApiError) return err.with({ attempts: init.attempts });
+  if (isBrokenCircuitError(err)) return new ProductApiError('circuit_open', 'recent calls to this site failed: failing fast', init);
+  if (isBulkheadRejectedError(err)) return new ProductApiError('overloaded', 'too many concurrent calls to this site', init);
+  if (isTaskCancelledError(err)) {
+    return callerSignal?.aborted
+      ? new ProductApiError('aborted', 'the caller aborted the call', init)
+      : new ProductApiError('timeout', 'deadline exceeded', { ...init, cause: err });
+  }
+  if (err instanceof TypeError && /product path/.test(err.message)) throw err;
+  return thrownToError(err, callerSignal, init);
+}
+
+async function finish<T>(
+  deps: PipelineDeps,
+  res: Attempt,
+  opts: RequestOptions<T>,
+  init: ProductApiErrorInit,
+  identity: CallIdentity,
+  clientKey: string,
+): Promise<ProductResponse<T>> {
+  if (res.status < 200 || res.status > 299) {
+    if (res.status === 401 && identity.kind === 'user') {
+      const tenant = await deps.resolveTenant(clientKey).catch(() => null);
+      if (tenant) deps.tokens.invalidate(tenant, identity.accountId, identity.scopes);
+    }
+    throw new ProductApiError(kindForStatus(res.status), `product answered ${res.status}`, {
+      ...init,
+      status: res.status,
+      retryAfterMs: parseRetryAfter(res.headers.get('retry-after'), deps.now()),
+      productMessages: productMessages(res.text),
+    });
+  }
+  let body: unknown = undefined;
+  if (res.text) {
+    const json = /\bjson\b/i.test(res.headers.get('content-type') ?? '');
+    try {
+      body = json ? JSON.parse(res.text) : res.text;
+    } catch (err) {
+      throw new ProductApiError('invalid_response', 'response is not valid JSON', { ...init, status: res.status, cause: err });
+    }
+  }
+  if (opts.schema) {
+    const parsed = opts.schema.safeParse(body);
+    if (!parsed.success) {
+      throw new ProductApiError('invalid_response', 'response does not match the expected shape', {
+        ...init,
+        status: res.status,
+        cause: parsed.error,
+      });
+    }
+    body = parsed.data;
+  }
+  return { status: res.status, headers: res.headers, body: body as T, attempts: init.attempts ?? 0 };
+}

@@ -1,0 +1,53 @@
+import type { z } from 'zod';
+import type { RetryOptions } from './retry-delay';
+
+/** Public request/response types of the product client. */
+
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
+
+export type QueryValue = string | number | boolean;
+
+export interface RequestOptions<T = unknown> {
+  /** Default GET. */
+  method?: HttpMethod;
+  /** Appended to the path's own query; arrays repeat the name. Undefined values are skipped. */
+  query?: Record<string, QueryValue | readonly QueryValue[] | undefined>;
+  /** Sent as JSON. */
+  body?: unknown;
+  /** Extra request headers; `authorization` cannot be set here. */
+  headers?: Record<string, string>;
+  /** Validates the response body (Zod at the boundary); a mismatch is `invalid_response`. */
+  schema?: z.ZodType<T>;
+  /**
+   * POST and PATCH are never retried unless this is true (e.g. a permission check or a
+   * search that only reads). GET/HEAD/PUT/DELETE/OPTIONS are idempotent already; `false`
+   * turns their retries off.
+   */
+  idempotent?: boolean;
+  /** This call's time budget in ms (default: the client's timeoutMs, env PRODUCT_API_TIMEOUT_MS). */
+  timeoutMs?: number;
+  /** Absolute deadline (epoch ms) shared by several calls, e.g. a page's render budget. The earlier of the two wins. */
+  deadline?: number;
+  /** The caller's own cancellation (e.g. `req.signal`): ends the call with kind `aborted`. */
+  signal?: AbortSignal;
+  /** Per-call retry tuning; `false` for no retries. */
+  retry?: Partial<RetryOptions> | false;
+}
+
+export interface ProductResponse<T = unknown> {
+  status: number;
+  headers: Headers;
+  /** Parsed JSON (validated when a schema was given), text for non-JSON, undefined when empty. */
+  body: T;
+  /** HTTP attempts made, retries included. */
+  attempts: number;
+}
+
+/** Who a call acts as. */
+export type CallIdentity = { kind: 'app' } | { kind: 'user'; accountId: string; scopes: readonly string[] };
+
+export interface ProductLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  debug?(obj: object, msg?: string): void;
+}
