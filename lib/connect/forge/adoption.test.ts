@@ -1,0 +1,220 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ForgeJwksServer, installationAri, newForgeKey, signInvocationToken, type ForgeKey } from '@/emulator/forge/invocation-tokens';
+import { signSymmetricToken } from '@/emulator/lib/signing';
+import { DAY, memoryLog, openTestDb, tenantStore, type TestDb } from '@/lib/retention/testing';
+import { purgeExpiredTenants } from '@/lib/retention/purge';
+import { authenticateApi, authenticatePage } from '../auth';
+import { InstallKeyStore } from '../install-keys';
+import type { ConnectRuntime } from '../runtime';
+import { SessionTokens } from '../session';
+import { TenantCache } from '../tenants/cache';
+import type { PrismaTenantStore } from '../tenants/prisma-store';
+import { PrismaForgeInstallations } from './installations';
+import { forgeJwks } from './invocation-token';
+import { createForgeWrappers } from './next';
+
+/**
+ * "Lifecycle after adoption" (issue 7): on Forge, `enabled`/`disabled` are no longer sent,
+ * `installed` is not sent on automatic updates, and the switch to Forge drops the Connect
+ * installation without `uninstalled`. Each case below shows the app stays correct without them.
+ * https://developer.atlassian.com/platform/adopting-forge-from-connect/limitations-and-differences
+ */
+
+const APP = 'https://app.example.com';
+const APP_ID = randomUUID();
+let db: TestDb;
+let store: PrismaTenantStore;
+let rt: ConnectRuntime;
+let jwks: ForgeJwksServer;
+let key: ForgeKey;
+let forge: ReturnType<typeof createForgeWrappers>;
+const log = memoryLog();
+
+beforeAll(async () => {
+  db = await openTestDb();
+  store = tenantStore(db.prisma);
+  rt = {
+    config: () => ({
+      appKey: 'com.example.connect-checklists',
+      baseUrl: APP,
+      production: false,
+      leewaySeconds: 30,
+      allowedProductHosts: ['*.atlassian.net'],
+      trustProxy: false,
+      licenseWhenAbsent: 'unlicensed',
+      supportedLocales: ['en'],
+      defaultLocale: 'en',
+    }),
+    store,
+    tenants: new TenantCache(store, 0),
+    installKeys: new InstallKeyStore({ cdnUrl: 'http://127.0.0.1:9' }),
+    sessions: new SessionTokens(randomBytes(32), 'com.example.connect-checklists', 900, 30),
+    log,
+    now: () => new Date(),
+    onTenantChange: () => undefined,
+  };
+  jwks = new ForgeJwksServer();
+  key = await newForgeKey();
+  jwks.add(key);
+  await jwks.start();
+  forge = createForgeWrappers({ rt, keys: forgeJwks({ url: jwks.url }), installations: new PrismaForgeInstallations(async () => db.prisma), appId: APP_ID });
+});
+afterAll(async () => {
+  await jwks?.stop();
+  await db?.close();
+});
+
+interface Site {
+  clientKey: string;
+  cloudId: string;
+  baseUrl: string;
+  sharedSecret: string;
+  installationId: string;
+}
+
+async function connectInstall(at = new Date(), over: Partial<Site> & { productType?: string; noCloudId?: boolean } = {}): Promise<Site> {
+  const site: Site = {
+    clientKey: `ck-${randomUUID()}`,
+    cloudId: randomUUID(),
+    baseUrl: `https://s-${randomUUID().slice(0, 8)}.atlassian.net`,
+    sharedSecret: randomBytes(32).toString('base64url'),
+    installationId: installationAri(),
+    ...over,
+  };
+  await store.upsertInstall(
+    { clientKey: site.clientKey, appKey: 'com.example.connect-checklists', sharedSecret: site.sharedSecret, baseUrl: site.baseUrl, productType: over.productType ?? 'jira', cloudId: over.noCloudId ? null : site.cloudId },
+    at,
+  );
+  return site;
+}
+
+const fit = (site: Site, over: { siteUrl?: string; product?: 'jira' | 'confluence'; installationId?: string } = {}) =>
+  signInvocationToken({ key, appId: APP_ID, installationId: over.installationId ?? site.installationId, cloudId: site.cloudId, siteUrl: over.siteUrl, product: over.product });
+
+const post = async (path: string, token: string) =>
+  new Request(`${APP}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{"payload":{}}' });
+
+const lifecycle = async (event: 'installed' | 'upgraded', token: string) => forge.forgeLifecycleRoute(event)(await post(`/forge/lifecycle/${event}`, token));
+const callRemote = async (token: string) =>
+  forge.withForgeAuth((_req, ctx) => Response.json({ clientKey: ctx.clientKey, installationId: ctx.installationId, license: ctx.license }))(await post('/forge/remote', token), {
+    params: Promise.resolve({}),
+  });
+
+async function pageRequest(site: Site, path = '/general'): Promise<Request> {
+  const url = `${APP}${path}?xdm_e=${encodeURIComponent(site.baseUrl)}`;
+  const jwt = await signSymmetricToken({ sharedSecret: site.sharedSecret, issuer: site.clientKey, url, baseUrl: APP, accountId: 'acc-1' });
+  return new Request(`${url}&jwt=${jwt}`);
+}
+
+describe('(a) a disabled flag never strands a tenant', () => {
+  it('a tenant left disabled (Forge never sends `enabled` again) is still served, page and API', async () => {
+    const site = await connectInstall();
+    expect(await store.setEnabled(site.clientKey, false)).toBe(true);
+    expect((await store.find(site.clientKey))?.enabled).toBe(false);
+    await expect(authenticatePage(rt, await pageRequest(site), { allowQueryToken: true })).resolves.toMatchObject({ clientKey: site.clientKey });
+    const ctxJwt = await signSymmetricToken({ sharedSecret: site.sharedSecret, issuer: site.clientKey, qsh: 'context-qsh', accountId: 'acc-1' });
+    await expect(authenticateApi(rt, new Request(`${APP}/api/context`, { headers: { authorization: `JWT ${ctxJwt}` } }))).resolves.toMatchObject({ clientKey: site.clientKey });
+    expect((await callRemote(await fit(site))).status).toBe(200);
+  });
+
+  it('a Connect install re-enables it, and so does a Forge lifecycle event (no Connect `installed` needed)', async () => {
+    const a = await connectInstall();
+    await store.setEnabled(a.clientKey, false);
+    await store.upsertInstall({ clientKey: a.clientKey, appKey: 'k', sharedSecret: a.sharedSecret, baseUrl: a.baseUrl, productType: 'jira', cloudId: a.cloudId }, new Date());
+    expect((await store.find(a.clientKey))?.enabled).toBe(true);
+
+    const b = await connectInstall();
+    await store.setEnabled(b.clientKey, false);
+    expect((await lifecycle('upgraded', await fit(b))).status).toBe(204);
+    expect(await store.find(b.clientKey)).toMatchObject({ enabled: true, forgeInstallationId: b.installationId, sharedSecret: b.sharedSecret });
+  });
+});
+
+describe('(c) Forge lifecycle events map onto the Connect tenant without a Connect `installed`', () => {
+  it('the adoption event links the Forge installation to the tenant of the same site; later calls use the link', async () => {
+    const site = await connectInstall();
+    const res = await lifecycle('installed', await fit(site));
+    expect(res.status).toBe(204);
+    const t = await store.find(site.clientKey);
+    expect(t).toMatchObject({ forgeInstallationId: site.installationId, uninstalledAt: null, sharedSecret: site.sharedSecret });
+    expect(await db.prisma.lifecycleEvent.count({ where: { clientKey: site.clientKey, event: 'forge:installed', outcome: 'accepted' } })).toBe(1);
+    // Connect iframes keep working on the same secret; Forge calls resolve to the same tenant.
+    await expect(authenticatePage(rt, await pageRequest(site), { allowQueryToken: true })).resolves.toMatchObject({ clientKey: site.clientKey });
+    const r = await callRemote(await fit(site));
+    expect(await r.json()).toMatchObject({ clientKey: site.clientKey, installationId: site.installationId, license: { licensed: false, param: 'absent' } });
+  });
+
+  it('an upgrade after a Forge reinstall moves the installation id; a site known only by URL gets its cloudId', async () => {
+    const site = await connectInstall();
+    await lifecycle('installed', await fit(site));
+    const again = installationAri();
+    expect((await lifecycle('upgraded', await fit(site, { installationId: again }))).status).toBe(204);
+    expect((await store.find(site.clientKey))?.forgeInstallationId).toBe(again);
+
+    const old = await connectInstall(new Date(), { noCloudId: true });
+    expect((await store.find(old.clientKey))?.cloudId).toBeNull();
+    // Backend events carry no site URL: nothing to match yet, so 202 and no change.
+    expect((await lifecycle('installed', await fit(old))).status).toBe(202);
+    // A UI invocation names the site: matched by baseUrl, cloudId recorded for next time.
+    expect((await callRemote(await fit(old, { siteUrl: old.baseUrl }))).status).toBe(200);
+    expect(await store.find(old.clientKey)).toMatchObject({ cloudId: old.cloudId, forgeInstallationId: old.installationId });
+    expect((await lifecycle('upgraded', await fit(old))).status).toBe(204);
+  });
+
+  it('a Forge event that beats the Connect install is accepted (202) and linked on the first call after it', async () => {
+    const site: Site = { clientKey: `ck-${randomUUID()}`, cloudId: randomUUID(), baseUrl: 'https://early.atlassian.net', sharedSecret: 'x'.repeat(43), installationId: installationAri() };
+    const early = await lifecycle('installed', await fit(site));
+    expect(early.status).toBe(202);
+    expect(await early.json()).toEqual({ linked: false });
+    expect((await callRemote(await fit(site))).status).toBe(401);
+    await connectInstall(new Date(), site);
+    expect((await callRemote(await fit(site))).status).toBe(200);
+    expect((await store.find(site.clientKey))?.forgeInstallationId).toBe(site.installationId);
+  });
+
+  it('Jira and Confluence on one site (one cloudId) map to their own tenants', async () => {
+    const jira = await connectInstall();
+    const conf = await connectInstall(new Date(), { cloudId: jira.cloudId, installationId: installationAri(), productType: 'confluence' });
+    expect(await (await callRemote(await fit(jira))).json()).toMatchObject({ clientKey: jira.clientKey });
+    expect(await (await callRemote(await fit(conf, { product: 'confluence' }))).json()).toMatchObject({ clientKey: conf.clientKey });
+  });
+
+  it('never revives a tenant uninstalled on Connect: that takes a signed Connect install with a fresh secret', async () => {
+    const site = await connectInstall();
+    await store.markUninstalled(site.clientKey, new Date());
+    const res = await lifecycle('upgraded', await fit(site));
+    expect(res.status).toBe(202);
+    expect(await res.json()).toEqual({ linked: true, active: false });
+    expect((await store.find(site.clientKey))?.uninstalledAt).not.toBeNull();
+    await expect(authenticatePage(rt, await pageRequest(site), { allowQueryToken: true })).rejects.toMatchObject({ code: 'TENANT_UNINSTALLED' });
+  });
+});
+
+describe('(b) retention never purges a site that is still calling', () => {
+  it('the switch to Forge sends no `uninstalled`: an adopted site is never a purge candidate', async () => {
+    const adopted = await connectInstall(new Date(Date.now() - 400 * DAY));
+    await lifecycle('installed', await fit(adopted));
+    const r = await purgeExpiredTenants({ prisma: db.prisma, now: new Date(), retentionDays: 30, log });
+    expect(r.purged.map((p) => p.tenant)).not.toContain(adopted.clientKey);
+    expect(await store.find(adopted.clientKey)).not.toBeNull();
+  });
+
+  it('a site uninstalled past retention but still calling through Forge is kept; a silent one is purged', async () => {
+    const long = new Date(Date.now() - 40 * DAY);
+    const calling = await connectInstall(long);
+    const silent = await connectInstall(long);
+    await store.markUninstalled(calling.clientKey, long);
+    await store.markUninstalled(silent.clientKey, long);
+    // Linked long ago (so this call is a plain touch, not a new link).
+    await db.prisma.tenant.update({ where: { clientKey: calling.clientKey }, data: { forgeInstallationId: calling.installationId } });
+    // The Forge call is authenticated and touches lastSeenAt (the purge's "still calling" guard).
+    expect((await callRemote(await fit(calling))).status).toBe(200);
+    // The touch is off the request path: wait for it rather than race it.
+    await expect.poll(async () => (await store.find(calling.clientKey))?.lastSeenAt?.getTime() ?? 0).toBeGreaterThan(Date.now() - 60_000);
+    const r = await purgeExpiredTenants({ prisma: db.prisma, now: new Date(), retentionDays: 30, log });
+    expect(r.stillCalling).toBeGreaterThanOrEqual(1);
+    expect(await store.find(calling.clientKey)).not.toBeNull();
+    expect(await store.find(silent.clientKey)).toBeNull();
+  });
+});
