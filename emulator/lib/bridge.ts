@@ -1,0 +1,81 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ACTING_USERS, userByKey, type ActingUserKey } from './directory';
+import type { Emulator } from './emulator';
+import { injectFault } from './faults';
+import { HttpError, readJson, sendJson } from './http';
+import { productRest, type Caller } from './rest';
+import { signSymmetricToken } from './signing';
+import type { Product } from './state';
+
+/**
+ * The server half of the host page's AP bridge: signing context JWTs for `AP.context.getToken`
+ * and running `AP.request` calls as the viewing user. Only the emulator's own pages call it
+ * (JSON bodies, so a cross-origin form cannot).
+ */
+
+interface BridgeBody {
+  product?: Product;
+  as?: ActingUserKey;
+  context?: Record<string, unknown>;
+  url?: string;
+  type?: string;
+  data?: unknown;
+  contentType?: string;
+}
+
+function parse(body: unknown): BridgeBody {
+  const b = (body ?? {}) as BridgeBody;
+  if (b.product !== undefined && b.product !== 'jira' && b.product !== 'confluence') throw new HttpError(400, 'bad product');
+  if (b.as !== undefined && !ACTING_USERS.some((u) => u.key === b.as)) throw new HttpError(400, 'bad user');
+  return b;
+}
+
+export async function handleBridge(emu: Emulator, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  if (req.method !== 'POST') throw new HttpError(405, 'POST only');
+  if (!req.headers['content-type']?.startsWith('application/json')) throw new HttpError(415, 'JSON only');
+  const b = parse(await readJson(req));
+  const site = emu.site(b.product ?? 'jira');
+  const user = userByKey(b.as ?? emu.viewer.user);
+  if (!site.installed || !site.enabled || !site.sharedSecret || !site.descriptor) {
+    return sendJson(res, 409, { error: 'the app is not installed and enabled on this site' });
+  }
+
+  if (url.pathname === '/_emu/bridge/token') {
+    const token = await signSymmetricToken({
+      sharedSecret: site.sharedSecret,
+      issuer: site.clientKey,
+      accountId: user?.accountId,
+      qsh: 'context-qsh',
+      ttlSeconds: emu.settings.contextTokenTtlSeconds,
+      claims: { context: b.context ?? {} },
+    });
+    return sendJson(res, 200, { token });
+  }
+
+  if (url.pathname === '/_emu/bridge/request') {
+    // AP.request URLs are relative to the site's context path and never leave the site.
+    if (typeof b.url !== 'string' || !b.url.startsWith('/') || b.url.startsWith('//')) throw new HttpError(400, 'url must be a path');
+    const target = new URL(b.url, 'http://site.invalid');
+    const method = (b.type ?? 'GET').toUpperCase();
+    const record = { at: new Date().toISOString(), method, path: target.pathname + target.search, auth: 'bridge' as const, accountId: user?.accountId };
+    const fault = await injectFault(emu.faults, target.pathname, res);
+    if (fault) return emu.restLog.push({ ...record, status: fault === 'refuse' ? 0 : Number(fault), fault });
+    let body: unknown = b.data;
+    if (typeof b.data === 'string' && (b.contentType ?? '').includes('json')) {
+      try {
+        body = JSON.parse(b.data);
+      } catch {
+        return sendJson(res, 400, { errorMessages: ['Request body is not valid JSON.'], errors: {} });
+      }
+    }
+    const caller: Caller = user
+      ? { kind: 'user', clientKey: site.clientKey, accountId: user.accountId, scopes: [], via: 'bridge' }
+      : { kind: 'anonymous' };
+    const out = target.pathname.startsWith('/rest/')
+      ? productRest({ method, path: target.pathname, query: target.searchParams, body, caller, site, license: emu.viewer.license })
+      : { status: 404, body: { errorMessages: ['AP.request only reaches REST resources'], errors: {} } };
+    emu.restLog.push({ ...record, status: out.status });
+    return sendJson(res, out.status, out.body);
+  }
+  throw new HttpError(404, 'no such bridge call');
+}

@@ -1,0 +1,110 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ProductAuthError, verifyAppRequest } from './app-auth';
+import { handleBridge } from './bridge';
+import { handleControlApi, handleControlForm } from './control-api';
+import type { Emulator } from './emulator';
+import { injectFault } from './faults';
+import { HttpError, readBody, send, sendJson } from './http';
+import { handleTokenRequest } from './oauth';
+import { productRest } from './rest';
+import type { Site } from './state';
+import { serveStatic } from './static';
+import { handleProductPage } from '../pages/routes';
+
+/** Dispatches one request: extensions, emulator routes, then the sites (REST and pages). */
+
+/** The site whose baseUrl path contains this request path, and the path relative to it. */
+export function siteForPath(emu: Emulator, pathname: string): { site: Site; rel: string } | undefined {
+  const sites = Object.values(emu.sites).sort((a, b) => new URL(b.baseUrl).pathname.length - new URL(a.baseUrl).pathname.length);
+  for (const site of sites) {
+    const base = new URL(site.baseUrl).pathname.replace(/\/+$/, '');
+    if (pathname === base || pathname.startsWith(`${base}/`)) return { site, rel: pathname.slice(base.length) || '/' };
+  }
+  return undefined;
+}
+
+export async function handleRequest(emu: Emulator, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
+  try {
+    for (const ext of emu.extensions) if (await ext.handle?.(req, res, url)) return;
+    const p = url.pathname;
+    if (p === '/atlassian-connect/all.js' || p === '/atlassian-connect/all-debug.js') return serveStatic(res, 'all.js');
+    if (p.startsWith('/_emu/static/')) return serveStatic(res, p.slice('/_emu/static/'.length));
+    if (p.startsWith('/_emu/api/')) return await handleControlApi(emu, req, res, url);
+    if (p.startsWith('/_emu/bridge/')) return await handleBridge(emu, req, res, url);
+    if (p === '/_emu' || p === '/_emu/' || p === '/_emu/action') return await handleControlForm(emu, req, res, url);
+    if (p === '/oauth2/token' && req.method === 'POST') return await oauthToken(emu, req, res);
+    if (p === '/favicon.ico') return send(res, 204, '');
+    const match = siteForPath(emu, p);
+    if (!match) {
+      // e.g. `/` after the Jira site moved to a path: send people to the site's new home.
+      if (req.method === 'GET' && p === '/') return send(res, 302, '', { location: `${emu.site('jira').baseUrl}/` });
+      return sendJson(res, 404, { errorMessages: [`No site at ${p}`], errors: {} });
+    }
+    if (match.rel.startsWith('/rest/')) return await productRestRoute(emu, req, res, url, match.site, match.rel);
+    return await handleProductPage(emu, req, res, url, match.site, match.rel);
+  } catch (err) {
+    if (err instanceof HttpError) return sendJson(res, err.status, { error: err.message });
+    throw err;
+  }
+}
+
+async function oauthToken(emu: Emulator, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const fault = await injectFault(emu.faults, '/oauth2/token', res);
+  if (fault) {
+    emu.restLog.push({ at: new Date().toISOString(), method: 'POST', path: '/oauth2/token', auth: 'none', status: 0, fault });
+    return;
+  }
+  const out = await handleTokenRequest({
+    contentType: req.headers['content-type'],
+    body: await readBody(req, 64 * 1024),
+    sites: Object.values(emu.sites),
+    audiences: [emu.url],
+    ttlSeconds: emu.settings.oauthTokenTtlSeconds,
+    leewaySeconds: emu.settings.leewaySeconds,
+    tokens: emu.tokens,
+  });
+  emu.restLog.push({
+    at: new Date().toISOString(),
+    method: 'POST',
+    path: '/oauth2/token',
+    auth: 'none',
+    status: out.status,
+    error: out.status === 200 ? undefined : String(out.body.error_description),
+  });
+  sendJson(res, out.status, out.body, { pragma: 'no-cache' });
+}
+
+async function productRestRoute(emu: Emulator, req: IncomingMessage, res: ServerResponse, url: URL, site: Site, rel: string): Promise<void> {
+  const method = (req.method ?? 'GET').toUpperCase();
+  const record = { at: new Date().toISOString(), method, path: rel + url.search.replace(/([?&]jwt=)[^&]*/, '$1…'), auth: 'none' as const };
+  // The site answers only at its current address; after a rename the old one is gone.
+  if (url.host !== new URL(site.baseUrl).host) {
+    emu.restLog.push({ ...record, status: 404, error: 'wrong host for this site' });
+    return sendJson(res, 404, { errorMessages: [`This site is now at ${site.baseUrl}`], errors: {} });
+  }
+  const fault = await injectFault(emu.faults, rel, res);
+  if (fault) return emu.restLog.push({ ...record, status: fault === 'refuse' ? 0 : Number(fault), fault });
+  const authorization = req.headers.authorization;
+  const auth = /^bearer\s/i.test(authorization ?? '') ? 'bearer' : /^jwt\s/i.test(authorization ?? '') ? 'jwt' : 'none';
+  let caller;
+  try {
+    caller = await verifyAppRequest({ method, url, authorization, site, tokens: emu.tokens, leewaySeconds: emu.settings.leewaySeconds });
+  } catch (err) {
+    if (!(err instanceof ProductAuthError)) throw err;
+    emu.restLog.push({ ...record, auth, status: 401, error: `${err.code}: ${err.message}` });
+    return sendJson(res, 401, { errorMessages: [err.message], errors: {}, code: err.code }, { 'www-authenticate': 'JWT realm="Atlassian"' });
+  }
+  let body: unknown;
+  if (method === 'POST' || method === 'PUT') {
+    const text = await readBody(req);
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      return sendJson(res, 400, { errorMessages: ['Request body is not valid JSON.'], errors: {} });
+    }
+  }
+  const out = productRest({ method, path: rel, query: url.searchParams, body, caller, site, license: emu.viewer.license });
+  emu.restLog.push({ ...record, auth, accountId: caller.kind === 'user' ? caller.accountId : undefined, status: out.status });
+  sendJson(res, out.status, out.body);
+}

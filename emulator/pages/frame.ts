@@ -1,0 +1,87 @@
+import { moduleName, type ModuleRef } from '../lib/descriptor';
+import { projectOf, type EmuIssue } from '../lib/directory';
+import type { Emulator } from '../lib/emulator';
+import { esc } from '../lib/http';
+import { signedModuleUrl, type ModuleContext } from '../lib/module-url';
+import type { Site, Viewer } from '../lib/state';
+
+/** One module iframe, built as the product builds it, plus what the host bridge needs to serve it. */
+
+export function issueContext(issue: EmuIssue): ModuleContext {
+  const project = projectOf(issue);
+  return { issue: { id: issue.id, key: issue.key, typeId: issue.type.id }, project: { id: project.id, key: project.key } };
+}
+
+/** What `AP.context.getContext()` returns, and the `context` claim of context JWTs. */
+export function apContext(site: Site, ctx: ModuleContext, viewer: Viewer): Record<string, unknown> {
+  const license = viewer.license === 'absent' ? {} : { license: { active: viewer.license !== 'none' } };
+  const url = { displayUrl: site.baseUrl };
+  if (site.product === 'confluence') {
+    const e = ctx.extra ?? {};
+    return { confluence: { content: { id: e['page.id'] ?? '', type: 'page' }, space: { key: e['space.key'] ?? '' }, macro: { id: e['macro.id'] ?? '' } }, ...license, url };
+  }
+  const jira: Record<string, unknown> = {};
+  if (ctx.issue) jira.issue = { id: ctx.issue.id, key: ctx.issue.key, issuetypeid: ctx.issue.typeId };
+  if (ctx.project) jira.project = { id: ctx.project.id, key: ctx.project.key };
+  return { jira, ...license, url };
+}
+
+/** The signed iframe `src` for the given viewer (default: the current switcher values). */
+export async function frameSrc(emu: Emulator, site: Site, m: ModuleRef, ctx: ModuleContext, viewer: Viewer = emu.viewer): Promise<string> {
+  const d = site.descriptor;
+  if (!d || !site.sharedSecret) throw new Error('the app is not installed on this site');
+  return signedModuleUrl({
+    appBaseUrl: d.baseUrl,
+    template: m.url,
+    context: ctx,
+    params: {
+      siteBaseUrl: site.baseUrl,
+      appKey: d.key,
+      moduleKey: m.key,
+      license: viewer.license,
+      licensing: d.enableLicensing === true,
+      locale: emu.productLocale(viewer),
+      timeZone: emu.timeZone(viewer),
+    },
+    clientKey: site.clientKey,
+    sharedSecret: site.sharedSecret,
+    accountId: emu.actingUser(viewer)?.accountId,
+    ttlSeconds: emu.settings.pageTokenTtlSeconds,
+  });
+}
+
+export function displayName(emu: Emulator, site: Site, m: ModuleRef): string {
+  return moduleName(m, site.translations, site.descriptor?.translations?.paths, emu.viewer.locale);
+}
+
+export interface FrameOptions {
+  location: { target: string; context: Record<string, string> };
+  /** Glances load their iframe only when opened. */
+  deferred?: boolean;
+  initialHeight?: number;
+}
+
+export async function frameHtml(emu: Emulator, site: Site, m: ModuleRef, ctx: ModuleContext, opts: FrameOptions): Promise<string> {
+  const d = site.descriptor!;
+  const src = await frameSrc(emu, site, m, ctx);
+  const user = emu.actingUser();
+  const config = {
+    product: site.product,
+    appKey: d.key,
+    appOrigin: new URL(d.baseUrl).origin,
+    moduleKey: m.key,
+    moduleType: m.type,
+    as: emu.viewer.user,
+    accountId: user?.accountId ?? null,
+    locale: emu.productLocale(),
+    timeZone: emu.timeZone(),
+    context: apContext(site, ctx, emu.viewer),
+    location: opts.location,
+  };
+  const name = displayName(emu, site, m);
+  const srcAttr = opts.deferred ? `data-src="${esc(src)}"` : `src="${esc(src)}"`;
+  return `<iframe id="${esc(`${d.key}__${m.key}`)}" class="ap-iframe" data-testid="ac-frame-${esc(m.key)}" data-ac-module="${esc(m.key)}"
+    data-ac-config="${esc(JSON.stringify(config))}" title="${esc(name)}" ${srcAttr} style="height:${opts.initialHeight ?? 80}px"
+    sandbox="allow-downloads allow-forms allow-modals allow-popups allow-popups-to-escape-sandbox allow-scripts allow-same-origin allow-top-navigation-by-user-activation allow-storage-access-by-user-activation"
+    allow="clipboard-write"></iframe>`;
+}
