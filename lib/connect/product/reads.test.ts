@@ -1,0 +1,115 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { ConnectError } from '../errors';
+import { requireJiraAdmin } from './admin';
+import { CachedProductReads } from './cached-reads';
+import { createLicenseResolver } from './license';
+import { checkGlobalPermission, getAppLicense, getIssue, getUser } from './reads';
+import { SwrCache } from './swr-cache';
+import { FakeProduct, type FakeSite } from './testing/fake-product';
+import { APP_KEY, fastClient, newFakeSite, tenantOf, TenantDirectory } from './testing/harness';
+
+const issueShapeThatEchoLacks = z.object({ id: z.string() });
+const fakes: FakeProduct[] = [];
+afterEach(async () => {
+  await Promise.all(fakes.splice(0).map((f) => f.stop()));
+});
+
+async function setup(site: Partial<FakeSite> = {}) {
+  const fake = new FakeProduct(newFakeSite(site));
+  await fake.start();
+  fakes.push(fake);
+  const dir = new TenantDirectory();
+  dir.put(tenantOf(fake));
+  const client = fastClient(dir, fake);
+  return { fake, client, ck: fake.site.clientKey, tenant: tenantOf(fake) };
+}
+
+describe('typed reads', () => {
+  it('getIssue asks only for the fields it needs and validates the answer', async () => {
+    const { fake, client, ck } = await setup();
+    const issue = await getIssue(client.asApp(ck), 'ABC-1', { fields: ['summary', 'status'] });
+    expect(issue).toEqual({ id: '10001', key: 'ABC-1', fields: { summary: 'First issue' } });
+    expect(fake.requests[0]!.query.get('fields')).toBe('summary,status');
+  });
+
+  it('getUser uses the Jira or the Confluence user API depending on the site', async () => {
+    const jira = await setup();
+    expect(await getUser(jira.client.asApp(jira.ck), 'user-1')).toMatchObject({ accountId: 'user-1', displayName: 'Ada Lovelace' });
+    expect(jira.fake.requests[0]!.path).toBe('/rest/api/3/user');
+    const conf = await setup({ basePath: '/wiki', productType: 'confluence' });
+    expect(await getUser(conf.client.asApp(conf.ck), 'user-1')).toMatchObject({ displayName: 'Ada Lovelace' });
+    expect(conf.fake.requests[0]!.path).toBe('/rest/api/user');
+    expect(conf.fake.authFailures).toEqual([]);
+  });
+
+  it('checkGlobalPermission answers for admins and others, and is retried although it is a POST', async () => {
+    const { fake, client, ck } = await setup();
+    expect(await checkGlobalPermission(client.asApp(ck), 'admin-1', 'ADMINISTER')).toBe(true);
+    expect(await checkGlobalPermission(client.asApp(ck), 'user-1', 'ADMINISTER')).toBe(false);
+    fake.inject({ status: 503, times: 1, pathPrefix: '/rest/api/3/permissions' });
+    expect(await checkGlobalPermission(client.asApp(ck), 'admin-1', 'ADMINISTER')).toBe(true);
+    expect(fake.count('/rest/api/3/permissions/check')).toBe(4);
+  });
+
+  it('getAppLicense maps the add-on API, with and without a license object', async () => {
+    const { fake, client, ck } = await setup();
+    fake.license = { active: false, type: 'commercial', evaluation: true, nearlyExpired: true };
+    expect(await getAppLicense(client.asApp(ck), APP_KEY)).toMatchObject({ appKey: APP_KEY, state: 'ENABLED', present: true, active: false, evaluation: true, nearlyExpired: true });
+    fake.license = null;
+    expect(await getAppLicense(client.asApp(ck), APP_KEY)).toMatchObject({ present: false, active: false, evaluation: false });
+  });
+
+  it('turns a body of the wrong shape into invalid_response', async () => {
+    const { client, ck } = await setup();
+    await expect(client.asApp(ck).get('/rest/test/echo', { schema: issueShapeThatEchoLacks })).rejects.toMatchObject({ kind: 'invalid_response' });
+  });
+});
+
+describe('license for context-JWT API calls (ApiAuthOptions.resolveLicense)', () => {
+  function resolver(client: ReturnType<typeof fastClient>, whenAbsent: 'licensed' | 'unlicensed') {
+    const reads = new CachedProductReads(client, new SwrCache({ freshMs: 60_000 }), { appKey: APP_KEY });
+    return createLicenseResolver(reads, { whenAbsent, timeoutMs: 300 });
+  }
+
+  it('is licensed only when the product says the license is active', async () => {
+    const { fake, client, tenant } = await setup();
+    expect(await resolver(client, 'unlicensed')(tenant)).toEqual({ param: 'active', licensed: true });
+    fake.license = { active: false };
+    expect(await resolver(client, 'licensed')(tenant)).toEqual({ param: 'none', licensed: false });
+    fake.license = null; // no licensing (free app, development): the configured policy
+    expect(await resolver(client, 'licensed')(tenant)).toEqual({ param: 'absent', licensed: true });
+    expect(await resolver(client, 'unlicensed')(tenant)).toEqual({ param: 'absent', licensed: false });
+  });
+
+  it('fails closed in production when the product cannot be asked and nothing is cached', async () => {
+    const { fake, client, tenant } = await setup();
+    await fake.stop();
+    expect(await resolver(client, 'unlicensed')(tenant)).toEqual({ param: 'absent', licensed: false });
+  });
+
+  it('keeps a known active license while the site is down (stale value)', async () => {
+    const { fake, client, tenant } = await setup();
+    const resolve = resolver(client, 'unlicensed');
+    await resolve(tenant);
+    await fake.stop();
+    expect(await resolve(tenant)).toEqual({ param: 'active', licensed: true });
+  });
+});
+
+describe('requireJiraAdmin', () => {
+  it('lets admins through and refuses others and anonymous users with ADMIN_REQUIRED', async () => {
+    const { client, ck } = await setup();
+    await expect(requireJiraAdmin(client, ck, 'admin-1')).resolves.toBeUndefined();
+    await expect(requireJiraAdmin(client, ck, 'user-1')).rejects.toMatchObject({ code: 'ADMIN_REQUIRED', status: 403 });
+    await expect(requireJiraAdmin(client, ck, undefined)).rejects.toMatchObject({ code: 'ADMIN_REQUIRED' });
+  });
+
+  it('fails closed with PRODUCT_UNAVAILABLE when the product cannot answer', async () => {
+    const { fake, client, ck } = await setup();
+    await fake.stop();
+    const err = await requireJiraAdmin(client, ck, 'admin-1').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConnectError);
+    expect(err).toMatchObject({ code: 'PRODUCT_UNAVAILABLE', status: 503 });
+  });
+});

@@ -1,0 +1,140 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { CachedProductReads } from './cached-reads';
+import { ProductApiError } from './errors';
+import { SwrCache, type SwrStore } from './swr-cache';
+import { FakeProduct } from './testing/fake-product';
+import { APP_KEY, fastClient, newFakeSite, tenantOf, TenantDirectory, TestClock } from './testing/harness';
+
+const fakes: FakeProduct[] = [];
+afterEach(async () => {
+  await Promise.all(fakes.splice(0).map((f) => f.stop()));
+});
+
+/** A SwrStore in memory, standing in for the Prisma table (its own suite tests the real one). */
+class MapStore implements SwrStore {
+  rows = new Map<string, { value: unknown; fetchedAt: Date }>();
+  async get(ck: string, key: string) {
+    return this.rows.get(`${ck}/${key}`) ?? null;
+  }
+  async set(ck: string, key: string, value: unknown, fetchedAt: Date) {
+    this.rows.set(`${ck}/${key}`, { value: JSON.parse(JSON.stringify(value)), fetchedAt });
+  }
+  async delete(ck: string, key: string) {
+    this.rows.delete(`${ck}/${key}`);
+  }
+  async deleteTenant(ck: string) {
+    for (const k of this.rows.keys()) if (k.startsWith(`${ck}/`)) this.rows.delete(k);
+  }
+}
+
+async function setup(store?: SwrStore) {
+  const clock = new TestClock();
+  const site = new FakeProduct(newFakeSite(), clock.now);
+  await site.start();
+  fakes.push(site);
+  const dir = new TenantDirectory();
+  dir.put(tenantOf(site));
+  const client = fastClient(dir, site, { now: clock.now, breaker: { failureThreshold: 100, halfOpenAfterMs: 300 } });
+  const cache = new SwrCache({ freshMs: 60_000, now: clock.now, store });
+  const reads = new CachedProductReads(client, cache, { appKey: APP_KEY, freshMs: { license: 300_000 } });
+  return { clock, site, client, cache, reads, ck: site.site.clientKey };
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 50));
+
+describe('stale-while-revalidate product reads', () => {
+  it('serves a fresh value without calling the product', async () => {
+    const { site, reads, ck } = await setup();
+    const first = await reads.issueSummary(ck, '10001');
+    expect(first).toMatchObject({ value: { key: 'ABC-1', summary: 'First issue' }, stale: false });
+    await reads.issueSummary(ck, '10001');
+    expect(site.count('/rest/api/3/issue')).toBe(1);
+  });
+
+  it('after the fresh window serves the old value at once and refreshes in the background', async () => {
+    const { site, reads, clock, ck } = await setup();
+    await reads.issueSummary(ck, '10001');
+    site.issues.set('10001', { id: '10001', key: 'ABC-1', summary: 'Renamed' });
+    clock.advance(61_000);
+    site.latencyMs = 200; // the refresh is slow; the read must not wait for it
+    const t0 = performance.now();
+    const stale = await reads.issueSummary(ck, '10001');
+    expect(performance.now() - t0).toBeLessThan(100);
+    expect(stale).toMatchObject({ value: { summary: 'First issue' }, stale: true });
+    expect(stale.error).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await reads.issueSummary(ck, '10001')).toMatchObject({ value: { summary: 'Renamed' }, stale: false });
+    expect(site.count('/rest/api/3/issue')).toBe(2);
+  });
+
+  it('when the site is down returns the last good value flagged stale, with the error', async () => {
+    const { site, reads, clock, ck } = await setup();
+    await reads.appLicense(ck);
+    await reads.user(ck, 'user-1');
+    await site.stop();
+    clock.advance(400_000);
+    await reads.appLicense(ck); // starts the refresh, which fails
+    await settle();
+    const license = await reads.appLicense(ck);
+    expect(license).toMatchObject({ value: { active: true, present: true }, stale: true });
+    expect(license.error).toBeInstanceOf(ProductApiError);
+    expect(license.error?.kind).toBe('network');
+    await reads.user(ck, 'user-1');
+    await settle();
+    expect(await reads.user(ck, 'user-1')).toMatchObject({ value: { displayName: 'Ada Lovelace' }, stale: true, error: { kind: 'network' } });
+  });
+
+  it('with nothing cached, a read waits for the product within its deadline and fails with its error', async () => {
+    const { site, reads, ck } = await setup();
+    site.latencyMs = 500;
+    const err = await reads.issueSummary(ck, '10001', { timeoutMs: 100 }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ kind: 'timeout' });
+  });
+
+  it('past maxStale, waits for a refresh but still serves the old value if that fails', async () => {
+    const { site, clock, client, ck } = await setup();
+    const cache = new SwrCache({ freshMs: 1_000, maxStaleMs: 10_000, now: clock.now });
+    const reads = new CachedProductReads(client, cache, { appKey: APP_KEY });
+    await reads.issueSummary(ck, '10001');
+    site.issues.set('10001', { id: '10001', key: 'ABC-1', summary: 'Now' });
+    clock.advance(20_000);
+    expect(await reads.issueSummary(ck, '10001')).toMatchObject({ value: { summary: 'Now' }, stale: false });
+    clock.advance(20_000);
+    site.inject({ status: 503 });
+    const old = await reads.issueSummary(ck, '10001', { timeoutMs: 300 });
+    expect(old).toMatchObject({ value: { summary: 'Now' }, stale: true, error: { kind: 'unavailable' } });
+  });
+
+  it('runs one refresh per key however many readers arrive', async () => {
+    const { site, reads, clock, ck } = await setup();
+    await reads.user(ck, 'user-1');
+    clock.advance(120_000);
+    site.latencyMs = 100;
+    await Promise.all(Array.from({ length: 10 }, () => reads.user(ck, 'user-1')));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(site.count('/rest/api/3/user')).toBe(2);
+  });
+
+  it('keeps entries per tenant and survives a restart through the store, validating what it reads back', async () => {
+    const store = new MapStore();
+    const a = await setup(store);
+    await a.reads.issueSummary(a.ck, '10001');
+    await a.reads.user(a.ck, 'user-1');
+    await settle();
+    // display names are personal data: not persisted unless asked
+    expect([...store.rows.keys()]).toEqual([`${a.ck}/issue:10001`]);
+
+    await a.site.stop();
+    const restarted = new CachedProductReads(a.client, new SwrCache({ freshMs: 60_000, now: a.clock.now, store }), { appKey: APP_KEY });
+    expect(await restarted.issueSummary(a.ck, '10001')).toMatchObject({ value: { summary: 'First issue' }, stale: false });
+    // another tenant never sees it
+    await expect(restarted.issueSummary('other-tenant', '10001')).rejects.toMatchObject({ kind: 'not_installed' });
+
+    store.rows.set(`${a.ck}/issue:10002`, { value: { unexpected: true }, fetchedAt: new Date() });
+    await expect(restarted.issueSummary(a.ck, '10002')).rejects.toMatchObject({ kind: 'network' });
+
+    const cache = new SwrCache({ freshMs: 60_000, store });
+    await cache.forgetTenant(a.ck);
+    expect(store.rows.size).toBe(0);
+  });
+});
