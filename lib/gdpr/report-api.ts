@@ -1,0 +1,121 @@
+import 'server-only';
+import { z } from 'zod';
+import type { Tenant } from '@/lib/connect/tenants/types';
+import type { AppRequester } from './app-requester';
+
+/**
+ * Atlassian's personal data reporting API, as a Connect app calls it.
+ *
+ * Sources (Atlassian developer documentation):
+ * - User privacy guide for app developers:
+ *   https://developer.atlassian.com/cloud/jira/platform/user-privacy-developer-guide/
+ *   (same for Confluence: https://developer.atlassian.com/cloud/confluence/user-privacy-developer-guide/,
+ *   Forge: https://developer.atlassian.com/platform/forge/user-privacy-guidelines/)
+ * - Forge's helper over the same endpoint, which pins the path and batch size:
+ *   https://developer.atlassian.com/platform/forge/runtime-reference/privacy-api/
+ *   ("calls the /report-accounts endpoint and handles requests with more than 90 accounts";
+ *   `@forge/api` uses URL "/app/report-accounts" and LIMIT 90).
+ * - Atlassian staff on how a Connect app calls it: "call this API in the context of your App,
+ *   using JWTs to authenticate ... in the context of each site into which your app is installed"
+ *   https://community.developer.atlassian.com/t/how-does-the-personal-data-reporting-api-work-authentication-who-calls-it/28679
+ *
+ * The contract implemented here:
+ * - `POST {site baseUrl}/app/report-accounts/`, `Authorization: JWT` (the app's HS256 token,
+ *   qsh of this request), body `{ "accounts": [{ "accountId", "updatedAt" }] }`, `updatedAt`
+ *   being when the app retrieved or last updated that person's data (RFC 3339).
+ * - At most 90 accounts per request.
+ * - 200 `{ "accounts": [{ "accountId", "status": "closed" | "updated" }] }`: erase the data of
+ *   `closed` accounts, refresh the data of `updated` ones. 204: nothing to do.
+ * - 429 with `Retry-After` (seconds): wait that long.
+ * - The cycle: 7 days by default ("By default, the cycle period is 7 days"); reports for one
+ *   account must not be sent more often than the cycle period, which the API may lengthen with
+ *   the `Cycle-Period` response header. Its unit is not stated in the guide: it is read as
+ *   seconds or an ISO-8601 duration and only ever used to lengthen the 7-day default.
+ */
+
+export const REPORT_ACCOUNTS_PATH = '/app/report-accounts/';
+export const MAX_ACCOUNTS_PER_REQUEST = 90;
+export const DEFAULT_CYCLE_MS = 7 * 86_400_000;
+const MAX_CYCLE_MS = 30 * 86_400_000;
+
+export interface ReportedAccount {
+  accountId: string;
+  /** When the app retrieved or last changed this person's data. */
+  updatedAt: Date;
+}
+
+export type AccountStatus = 'closed' | 'updated';
+
+export type ReportOutcome =
+  | { kind: 'ok'; accounts: { accountId: string; status: AccountStatus }[]; cyclePeriodMs?: number }
+  | { kind: 'rate-limited'; retryAfterMs: number }
+  | { kind: 'failed'; status: number };
+
+const responseBody = z.object({
+  accounts: z.array(z.object({ accountId: z.string().min(1).max(128), status: z.string() })).default([]),
+});
+
+/** `Cycle-Period` as milliseconds: integer seconds or an ISO-8601 duration (PnDTnHnMnS). */
+export function parseCyclePeriod(header: string | null): number | undefined {
+  if (!header) return undefined;
+  const v = header.trim();
+  let ms: number | undefined;
+  if (/^\d{1,10}$/.test(v)) ms = Number(v) * 1000;
+  else {
+    const m = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/i.exec(v);
+    if (m && v.length > 1 && !/T$/i.test(v)) {
+      const [w, d, h, min, s] = m.slice(1).map((x) => Number(x ?? 0)) as [number, number, number, number, number];
+      ms = ((((w * 7 + d) * 24 + h) * 60 + min) * 60 + s) * 1000;
+    }
+  }
+  return ms && ms > 0 ? Math.min(ms, MAX_CYCLE_MS) : undefined;
+}
+
+/** `Retry-After` as milliseconds (seconds or an HTTP date); a sane default when absent. */
+export function parseRetryAfter(header: string | null, now: Date, fallbackMs = 60_000): number {
+  if (header) {
+    const v = header.trim();
+    if (/^\d{1,7}$/.test(v)) return Number(v) * 1000;
+    const at = Date.parse(v);
+    if (Number.isFinite(at)) return Math.max(0, at - now.getTime());
+  }
+  return fallbackMs;
+}
+
+/** Reports one batch (≤ 90 accounts) for one site, as the app. */
+export async function reportAccounts(requester: AppRequester, tenant: Tenant, batch: ReportedAccount[], now: Date): Promise<ReportOutcome> {
+  if (batch.length === 0 || batch.length > MAX_ACCOUNTS_PER_REQUEST) {
+    throw new Error(`a report holds 1..${MAX_ACCOUNTS_PER_REQUEST} accounts, got ${batch.length}`);
+  }
+  const res = await requester(tenant, {
+    method: 'POST',
+    path: REPORT_ACCOUNTS_PATH,
+    body: { accounts: batch.map((a) => ({ accountId: a.accountId, updatedAt: a.updatedAt.toISOString() })) },
+  });
+  const cyclePeriodMs = parseCyclePeriod(res.headers.get('cycle-period'));
+  if (res.status === 204) {
+    await res.body?.cancel();
+    return { kind: 'ok', accounts: [], cyclePeriodMs };
+  }
+  if (res.status === 429) {
+    await res.body?.cancel();
+    return { kind: 'rate-limited', retryAfterMs: parseRetryAfter(res.headers.get('retry-after'), now) };
+  }
+  if (res.status !== 200) {
+    await res.body?.cancel();
+    return { kind: 'failed', status: res.status };
+  }
+  const parsed = responseBody.safeParse(await res.json().catch(() => null));
+  if (!parsed.success) return { kind: 'failed', status: 502 };
+  // Only act on accounts we asked about, and only on the two statuses the API defines.
+  const asked = new Set(batch.map((a) => a.accountId));
+  const accounts = parsed.data.accounts
+    .filter((a): a is { accountId: string; status: AccountStatus } => asked.has(a.accountId) && (a.status === 'closed' || a.status === 'updated'));
+  return { kind: 'ok', accounts, cyclePeriodMs };
+}
+
+export function batches<T>(items: T[], size = MAX_ACCOUNTS_PER_REQUEST): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
