@@ -2,6 +2,7 @@ import 'server-only';
 import { ConfigError, env } from '@/lib/env';
 import { log } from '@/lib/log';
 import { database } from '@/lib/db';
+import { startDataLifecycleJobs } from '@/lib/retention/scheduler';
 
 export async function startServer(): Promise<void> {
   try {
@@ -10,6 +11,7 @@ export async function startServer(): Promise<void> {
       log().warn({ baseUrl: e.APP_BASE_URL }, 'development mode: serving over plain http (Atlassian Cloud requires https)');
     }
     await database();
+    startDataLifecycleJobs();
     log().info({ baseUrl: e.APP_BASE_URL, env: e.APP_ENV, embedded: e.embedded }, 'app ready');
   } catch (err) {
     const msg = err instanceof ConfigError ? err.message : `startup failed: ${(err as Error).message}`;

@@ -1,7 +1,6 @@
 import 'server-only';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
-import type { Tenant } from '@/lib/connect/tenants/types';
-import type { AppRequester } from './app-requester';
+import { getUser, isProductApiError, type ProductRequester } from '@/lib/connect/product';
 import type { ReportedAccount } from './report-api';
 
 /**
@@ -66,40 +65,30 @@ export async function eraseAccount(prisma: PrismaClient, clientKey: string, acco
   });
 }
 
-/** The product's user endpoint, relative to the site's baseUrl (Confluence's includes /wiki). */
-function userPath(tenant: Tenant): string {
-  return tenant.productType === 'confluence' ? '/rest/api/user' : '/rest/api/3/user';
-}
-
 export type RefreshResult = 'refreshed' | 'removed' | 'not-cached' | 'failed';
 
 /**
- * Refreshes the cached display name of an account Atlassian reported `updated`. A profile the
- * product no longer returns (404) is dropped; any other failure keeps the old copy, and because
- * its fetch time is unchanged the next report asks again.
+ * Refreshes the cached display name of an account Atlassian reported `updated` (Jira's or
+ * Confluence's user API, as the app). A profile the product no longer returns (404) is dropped;
+ * any other failure keeps the old copy, and because its fetch time is unchanged the next report
+ * asks again.
  */
-export async function refreshProfile(prisma: PrismaClient, requester: AppRequester, tenant: Tenant, accountId: string, now: Date): Promise<RefreshResult> {
-  const clientKey = tenant.clientKey;
+export async function refreshProfile(prisma: PrismaClient, rq: ProductRequester, accountId: string, now: Date): Promise<RefreshResult> {
+  const clientKey = rq.clientKey;
   const cached = await prisma.userProfileCache.findUnique({ where: { clientKey_accountId: { clientKey, accountId } }, select: { accountId: true } });
   if (!cached) return 'not-cached';
-  let res: Response;
+  let name: string;
   try {
-    res = await requester(tenant, { method: 'GET', path: userPath(tenant), query: { accountId } });
-  } catch {
+    const user = await getUser(rq, accountId);
+    name = user.displayName;
+  } catch (err) {
+    if (isProductApiError(err) && err.kind === 'http' && err.status === 404) {
+      await prisma.userProfileCache.deleteMany({ where: { clientKey, accountId } });
+      return 'removed';
+    }
     return 'failed';
   }
-  if (res.status === 404) {
-    await res.body?.cancel();
-    await prisma.userProfileCache.deleteMany({ where: { clientKey, accountId } });
-    return 'removed';
-  }
-  if (!res.ok) {
-    await res.body?.cancel();
-    return 'failed';
-  }
-  const body = (await res.json().catch(() => null)) as { displayName?: unknown; publicName?: unknown } | null;
-  const name = typeof body?.displayName === 'string' ? body.displayName : typeof body?.publicName === 'string' ? body.publicName : undefined;
-  if (name === undefined) return 'failed';
+  if (!name) return 'failed';
   await prisma.userProfileCache.updateMany({ where: { clientKey, accountId }, data: { displayName: name.slice(0, 255), fetchedAt: now } });
   return 'refreshed';
 }

@@ -1,7 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
-import type { Tenant } from '@/lib/connect/tenants/types';
-import type { AppRequester } from './app-requester';
+import { isProductApiError, type ProductRequester } from '@/lib/connect/product';
 
 /**
  * Atlassian's personal data reporting API, as a Connect app calls it.
@@ -71,46 +70,37 @@ export function parseCyclePeriod(header: string | null): number | undefined {
   return ms && ms > 0 ? Math.min(ms, MAX_CYCLE_MS) : undefined;
 }
 
-/** `Retry-After` as milliseconds (seconds or an HTTP date); a sane default when absent. */
-export function parseRetryAfter(header: string | null, now: Date, fallbackMs = 60_000): number {
-  if (header) {
-    const v = header.trim();
-    if (/^\d{1,7}$/.test(v)) return Number(v) * 1000;
-    const at = Date.parse(v);
-    if (Number.isFinite(at)) return Math.max(0, at - now.getTime());
-  }
-  return fallbackMs;
-}
+/** How long to wait after a 429 that did not say (Retry-After absent). */
+const DEFAULT_RETRY_AFTER_MS = 60_000;
 
-/** Reports one batch (≤ 90 accounts) for one site, as the app. */
-export async function reportAccounts(requester: AppRequester, tenant: Tenant, batch: ReportedAccount[], now: Date): Promise<ReportOutcome> {
+/**
+ * Reports one batch (≤ 90 accounts) for one site, as the app. The product client's own retries
+ * are off: a 429 comes back here so its Retry-After can end the run instead of blocking it.
+ */
+export async function reportAccounts(rq: ProductRequester, batch: ReportedAccount[]): Promise<ReportOutcome> {
   if (batch.length === 0 || batch.length > MAX_ACCOUNTS_PER_REQUEST) {
     throw new Error(`a report holds 1..${MAX_ACCOUNTS_PER_REQUEST} accounts, got ${batch.length}`);
   }
-  const res = await requester(tenant, {
-    method: 'POST',
-    path: REPORT_ACCOUNTS_PATH,
-    body: { accounts: batch.map((a) => ({ accountId: a.accountId, updatedAt: a.updatedAt.toISOString() })) },
-  });
+  let res;
+  try {
+    res = await rq.request(REPORT_ACCOUNTS_PATH, {
+      method: 'POST',
+      body: { accounts: batch.map((a) => ({ accountId: a.accountId, updatedAt: a.updatedAt.toISOString() })) },
+      retry: false,
+    });
+  } catch (err) {
+    if (isProductApiError(err) && err.kind === 'rate_limited') return { kind: 'rate-limited', retryAfterMs: err.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS };
+    return { kind: 'failed', status: isProductApiError(err) ? (err.status ?? 0) : 0 };
+  }
   const cyclePeriodMs = parseCyclePeriod(res.headers.get('cycle-period'));
-  if (res.status === 204) {
-    await res.body?.cancel();
-    return { kind: 'ok', accounts: [], cyclePeriodMs };
-  }
-  if (res.status === 429) {
-    await res.body?.cancel();
-    return { kind: 'rate-limited', retryAfterMs: parseRetryAfter(res.headers.get('retry-after'), now) };
-  }
-  if (res.status !== 200) {
-    await res.body?.cancel();
-    return { kind: 'failed', status: res.status };
-  }
-  const parsed = responseBody.safeParse(await res.json().catch(() => null));
-  if (!parsed.success) return { kind: 'failed', status: 502 };
+  if (res.status === 204) return { kind: 'ok', accounts: [], cyclePeriodMs };
+  const parsed = responseBody.safeParse(res.body);
+  if (res.status !== 200 || !parsed.success) return { kind: 'failed', status: res.status };
   // Only act on accounts we asked about, and only on the two statuses the API defines.
   const asked = new Set(batch.map((a) => a.accountId));
-  const accounts = parsed.data.accounts
-    .filter((a): a is { accountId: string; status: AccountStatus } => asked.has(a.accountId) && (a.status === 'closed' || a.status === 'updated'));
+  const accounts = parsed.data.accounts.filter(
+    (a): a is { accountId: string; status: AccountStatus } => asked.has(a.accountId) && (a.status === 'closed' || a.status === 'updated'),
+  );
   return { kind: 'ok', accounts, cyclePeriodMs };
 }
 

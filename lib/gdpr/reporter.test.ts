@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PersonalDataReportingApi, startReportingServer, type GdprSite } from '@/emulator/gdpr';
 import { DAY, dbKind, memoryLog, openTestDb, seedSite, tenantStore, type TestDb } from '@/lib/retention/testing';
-import { jwtAppRequester } from './app-requester';
+import { createProductClient } from '@/lib/connect/product';
 import { runPersonalDataReport, type ReportRunOptions } from './reporter';
 
 const APP_KEY = 'com.example.connect-checklists';
@@ -25,7 +25,7 @@ describe(`personal data reporting against the reporting API over HTTP (${dbKind}
       const ok = /^(\/wiki)?\/rest\/api\/(3\/)?user$/.test(url.pathname) && /^JWT /.test(req.headers.authorization ?? '');
       const name = profiles.get(url.searchParams.get('accountId') ?? '');
       if (!ok || !name) return void res.writeHead(ok ? 404 : 401).end();
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ displayName: name }));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ accountId: url.searchParams.get('accountId'), displayName: name }));
     });
   });
   afterEach(async () => {
@@ -43,8 +43,9 @@ describe(`personal data reporting against the reporting API over HTTP (${dbKind}
   const run = (now: Date, extra: Partial<ReportRunOptions> = {}) =>
     runPersonalDataReport({
       prisma: db.prisma,
-      requester: jwtAppRequester({ appKey: APP_KEY, timeoutMs: 5000 }),
-      findTenant: (ck) => tenantStore(db.prisma).find(ck),
+      // The app's real product REST client (lib/connect/product), JWT-signing every call.
+      product: (ck) =>
+        createProductClient({ appKey: APP_KEY, resolveTenant: (k) => tenantStore(db.prisma).find(k), authServerUrl: 'http://127.0.0.1:1', timeoutMs: 5000 }).asApp(ck),
       now,
       log: memoryLog(),
       sleep: async (ms) => void sleeps.push(ms),

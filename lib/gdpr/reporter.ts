@@ -1,10 +1,9 @@
 import 'server-only';
 import type { Prisma, PrismaClient } from '@/lib/generated/prisma/client';
 import type { ConnectLogger } from '@/lib/connect/runtime';
-import type { Tenant } from '@/lib/connect/tenants/types';
+import type { ProductRequester } from '@/lib/connect/product';
 import { acquireJobLease } from '@/lib/retention/job-lease';
 import { gdprJobName, tenantRef } from '@/lib/retention/site-data';
-import type { AppRequester } from './app-requester';
 import { accountsWithPersonalData, eraseAccount, refreshProfile } from './personal-data';
 import { batches, DEFAULT_CYCLE_MS, reportAccounts, type ReportOutcome, type ReportedAccount } from './report-api';
 
@@ -26,9 +25,8 @@ const RETRY_FAILED_MS = 60 * 60_000;
 
 export interface ReportRunOptions {
   prisma: PrismaClient;
-  requester: AppRequester;
-  /** Loads an installed site with its decrypted shared secret. */
-  findTenant: (clientKey: string) => Promise<Tenant | null>;
+  /** Calls a site's product as the app (the product client's `asApp`). */
+  product: (clientKey: string) => ProductRequester;
   now: Date;
   log: ConnectLogger;
   sleep?: (ms: number) => Promise<void>;
@@ -68,25 +66,26 @@ async function recordSite(prisma: PrismaClient, clientKey: string, now: Date, r:
 }
 
 /** One batch, waiting out short 429s (Retry-After honoured exactly). */
-async function reportWithRetry(opts: ReportRunOptions, tenant: Tenant, batch: ReportedAccount[]): Promise<ReportOutcome & { requests: number }> {
+async function reportWithRetry(opts: ReportRunOptions, rq: ProductRequester, batch: ReportedAccount[]): Promise<ReportOutcome & { requests: number }> {
   const sleep = opts.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
   for (let attempt = 1; ; attempt++) {
-    const out = await reportAccounts(opts.requester, tenant, batch, opts.now).catch((): ReportOutcome => ({ kind: 'failed', status: 0 }));
+    const out = await reportAccounts(rq, batch).catch((): ReportOutcome => ({ kind: 'failed', status: 0 }));
     if (out.kind !== 'rate-limited' || attempt >= MAX_ATTEMPTS || out.retryAfterMs > MAX_INLINE_WAIT_MS) return { ...out, requests: attempt };
     await sleep(out.retryAfterMs);
   }
 }
 
-async function reportSite(opts: ReportRunOptions, tenant: Tenant): Promise<{ report: SiteReport; nextDueAt: Date; stop: boolean }> {
+async function reportSite(opts: ReportRunOptions, rq: ProductRequester): Promise<{ report: SiteReport; nextDueAt: Date; stop: boolean }> {
   const { prisma, now } = opts;
-  const accounts = await accountsWithPersonalData(prisma, tenant.clientKey);
-  const report: SiteReport = { tenant: tenantRef(tenant.clientKey), outcome: 'reported', accounts: accounts.length, requests: 0, closed: 0, updated: 0, refreshed: 0 };
+  const clientKey = rq.clientKey;
+  const accounts = await accountsWithPersonalData(prisma, clientKey);
+  const report: SiteReport = { tenant: tenantRef(clientKey), outcome: 'reported', accounts: accounts.length, requests: 0, closed: 0, updated: 0, refreshed: 0 };
   if (accounts.length === 0) {
     return { report: { ...report, outcome: 'nothing-stored' }, nextDueAt: new Date(now.getTime() + DEFAULT_CYCLE_MS), stop: false };
   }
   let cycle = DEFAULT_CYCLE_MS;
   for (const batch of batches(accounts)) {
-    const out = await reportWithRetry(opts, tenant, batch);
+    const out = await reportWithRetry(opts, rq, batch);
     report.requests += out.requests;
     if (out.kind === 'rate-limited') {
       return { report: { ...report, outcome: 'rate-limited' }, nextDueAt: new Date(now.getTime() + out.retryAfterMs), stop: true };
@@ -98,11 +97,11 @@ async function reportSite(opts: ReportRunOptions, tenant: Tenant): Promise<{ rep
     if (out.cyclePeriodMs && out.cyclePeriodMs > cycle) cycle = out.cyclePeriodMs;
     for (const a of out.accounts) {
       if (a.status === 'closed') {
-        await eraseAccount(prisma, tenant.clientKey, a.accountId);
+        await eraseAccount(prisma, clientKey, a.accountId);
         report.closed++;
       } else {
         report.updated++;
-        if ((await refreshProfile(prisma, opts.requester, tenant, a.accountId, now)) === 'refreshed') report.refreshed++;
+        if ((await refreshProfile(prisma, rq, a.accountId, now)) === 'refreshed') report.refreshed++;
       }
     }
   }
@@ -121,9 +120,10 @@ export async function runPersonalDataReport(opts: ReportRunOptions): Promise<Rep
         result.notDue++;
         continue;
       }
-      const tenant = await opts.findTenant(clientKey);
-      if (!tenant || tenant.uninstalledAt) continue;
-      const { report, nextDueAt, stop } = await reportSite(opts, tenant);
+      const rq = opts.product(clientKey);
+      // Uninstalled since the list was read: its data waits for the retention purge.
+      if (!(await rq.tenant().then(() => true, () => false))) continue;
+      const { report, nextDueAt, stop } = await reportSite(opts, rq);
       await recordSite(prisma, clientKey, now, report, nextDueAt);
       result.sites.push(report);
       log.info({ job: REPORT_JOB, ...report, nextDueAt }, 'personal data reported for a site');

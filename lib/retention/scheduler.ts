@@ -2,6 +2,7 @@ import 'server-only';
 import { env } from '@/lib/env';
 import { log } from '@/lib/log';
 import { db } from '@/lib/db';
+import { runScheduledReport } from '@/lib/gdpr/jobs';
 import { purgeExpiredTenants } from './purge';
 
 /**
@@ -45,12 +46,12 @@ export async function runScheduledPurge(now = new Date()) {
 }
 
 /** Starts the data lifecycle schedules once per process (called from lib/app/startup.ts). */
-export function startDataLifecycleJobs(extra: { name: string; intervalMs: number; job: Job }[] = []): void {
+export function startDataLifecycleJobs(): void {
   if (g.__dataJobs) return;
   const e = env();
   const timers = [
     ...every('retention-purge', e.PURGE_INTERVAL_MINUTES * 60_000, () => runScheduledPurge()),
-    ...extra.flatMap((j) => every(j.name, j.intervalMs, j.job)),
+    ...every('gdpr-report', e.GDPR_REPORT_INTERVAL_HOURS * 3_600_000, () => runScheduledReport()),
   ];
   g.__dataJobs = { timers };
 }
