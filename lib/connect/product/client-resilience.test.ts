@@ -35,7 +35,7 @@ describe('retries (Atlassian algorithm)', () => {
     const gap = site.requests[1]!.at - site.requests[0]!.at;
     expect(res).toMatchObject({ status: 200, attempts: 2 });
     expect(gap).toBeGreaterThanOrEqual(1_000); // never earlier than asked
-    expect(gap).toBeLessThan(1_300 + 150); // jitter at most ×1.3
+    expect(gap).toBeLessThan(1_300 + 300); // jitter at most ×1.3 (plus scheduling slack)
     expect(performance.now() - t0).toBeGreaterThanOrEqual(1_000);
   });
 
@@ -132,7 +132,7 @@ describe('circuit breaker per tenant', () => {
     const before = site.requests.length;
     const t0 = performance.now();
     expect((await failure(client.asApp(ck).get('/rest/test/echo'))).kind).toBe('circuit_open');
-    expect(performance.now() - t0).toBeLessThan(50);
+    expect(performance.now() - t0).toBeLessThan(100);
     expect(site.requests.length).toBe(before);
     // another tenant is unaffected
     await expect(other.client.asApp(other.ck).get('/rest/test/echo')).resolves.toBeTruthy();

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { decodeJwt, jwtVerify } from 'jose';
 import { computeQsh } from '../../qsh';
+import { json, routeRequest } from './fake-routes';
 
 /**
  * A small product site over real HTTP for tests and the client benchmark: verifies what the
@@ -167,7 +168,7 @@ export class FakeProduct {
     }
     rec.auth = who.kind;
     rec.accountId = who.accountId;
-    return this.route(method, path, url.searchParams, body, who, res);
+    return routeRequest(this, method, path, url.searchParams, body, who, res);
   }
 
   private takeFault(path: string): Fault | undefined {
@@ -232,46 +233,6 @@ export class FakeProduct {
       return json(res, 401, { error: 'invalid_grant' });
     }
   }
-
-  private route(method: string, path: string, q: URLSearchParams, body: string, who: { kind: string; accountId?: string }, res: ServerResponse): void {
-    const user = (id: string) => {
-      const u = this.users.get(id);
-      return u ? { accountId: id, displayName: u.displayName, active: true, accountType: 'atlassian', timeZone: u.timeZone } : undefined;
-    };
-    let m: RegExpExecArray | null;
-    if (method === 'GET' && (m = /^\/rest\/api\/3\/issue\/([^/]+)$/.exec(path))) {
-      const id = decodeURIComponent(m[1]!);
-      const issue = this.issues.get(id) ?? [...this.issues.values()].find((i) => i.key === id);
-      return issue ? json(res, 200, { id: issue.id, key: issue.key, fields: { summary: issue.summary } }) : json(res, 404, { errorMessages: ['Issue does not exist'] });
-    }
-    if (method === 'GET' && path === '/rest/api/3/myself') {
-      const u = who.accountId ? user(who.accountId) : undefined;
-      return u ? json(res, 200, u) : json(res, 401, { errorMessages: ['not a user'] });
-    }
-    if (method === 'GET' && (path === '/rest/api/3/user' || path === '/rest/api/user')) {
-      const u = user(q.get('accountId') ?? '');
-      return u ? json(res, 200, u) : json(res, 404, { errorMessages: ['no such user'] });
-    }
-    if (method === 'POST' && path === '/rest/api/3/permissions/check') {
-      const req = JSON.parse(body || '{}') as { accountId?: string; globalPermissions?: string[] };
-      const granted = (req.globalPermissions ?? []).filter((p) => p === 'ADMINISTER' && this.admins.has(req.accountId ?? ''));
-      return json(res, 200, { globalPermissions: granted, projectPermissions: [] });
-    }
-    if (method === 'GET' && (m = /^\/rest\/atlassian-connect\/1\/addons\/([^/]+)$/.exec(path))) {
-      if (decodeURIComponent(m[1]!) !== this.site.appKey) return json(res, 404, { message: 'no such app' });
-      return json(res, 200, { key: this.site.appKey, version: '1.0.0', state: 'ENABLED', ...(this.license ? { license: this.license } : {}) });
-    }
-    if (path.startsWith('/rest/test/echo')) {
-      return json(res, 200, { method, path, query: Object.fromEntries(q), body: body || null, auth: who.kind, accountId: who.accountId ?? null });
-    }
-    return json(res, 404, { errorMessages: ['not found'] });
-  }
-}
-
-function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json;charset=UTF-8', 'content-length': Buffer.byteLength(text), ...headers });
-  res.end(text);
 }
 
 async function readAll(req: IncomingMessage): Promise<string> {
