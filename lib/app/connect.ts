@@ -13,7 +13,7 @@ import { PrismaTenantStore } from '@/lib/connect/tenants/prisma-store';
 import { hkdfSync } from 'node:crypto';
 import { appDefinition, DEFAULT_LOCALE, SUPPORTED_LOCALES } from './definition';
 import { masterKey } from './master-key';
-import { productPort } from './product';
+import { productClient, productPort } from './product';
 import { forgetLicense, resolveApiLicense } from '@/lib/settings/license';
 import { forgetAdminAnswers } from '@/lib/settings/admin';
 import { forgetSettings } from '@/lib/settings/service';
@@ -31,6 +31,7 @@ function build(): ConnectRuntime {
     forgetLicense(clientKey);
     forgetAdminAnswers(clientKey);
     forgetSettings(clientKey);
+    productClient().forgetTenant(clientKey);
   });
   const e = env();
   const key = masterKey();

@@ -1,0 +1,108 @@
+'use client';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useIntl } from 'react-intl';
+import Heading from '@atlaskit/heading';
+import Lozenge from '@atlaskit/lozenge';
+import SectionMessage, { SectionMessageAction } from '@atlaskit/section-message';
+import Spinner from '@atlaskit/spinner';
+import { token } from '@atlaskit/tokens';
+import type { AdminOverviewDto } from '@/lib/settings/schema';
+import { createApiClient, takePrefetched } from '../connect/api-client';
+import { autoResize } from '../connect/ap';
+import { readBootstrap, type Bootstrap } from '../connect/bootstrap';
+import { IntlRoot, useLocaleMessages } from '../i18n/intl-root';
+import { SettingsForm } from './settings-form';
+
+/** The admin page (adminPages / configurePage): license, data summary and the site's settings. */
+export function AdminApp() {
+  const [boot, setBoot] = useState<Bootstrap | null>(null);
+  const root = useRef<HTMLDivElement>(null);
+  useEffect(() => setBoot(readBootstrap()), []);
+  useEffect(() => (root.current ? autoResize(root.current) : undefined), []);
+  const { locale, messages } = useLocaleMessages(boot);
+  return (
+    <div ref={root} className="ac-content" data-testid="admin-root" style={{ padding: token('space.200', '16px'), maxWidth: 760 }}>
+      {boot && messages ? (
+        <IntlRoot locale={locale} timeZone={boot.timeZone} messages={messages}>
+          <Admin boot={boot} />
+        </IntlRoot>
+      ) : (
+        <div data-testid="admin-loading"><Spinner size="large" label="Loading" /></div>
+      )}
+    </div>
+  );
+}
+
+const LICENSE_LOZENGE = { active: 'success', evaluation: 'new', none: 'removed', unknown: 'default' } as const;
+
+function Admin({ boot }: { boot: Bootstrap }) {
+  const intl = useIntl();
+  const t = (id: string, v?: Record<string, string | number>) => intl.formatMessage({ id }, v);
+  const api = useMemo(() => createApiClient(boot), [boot]);
+  const [overview, setOverview] = useState<AdminOverviewDto | null>(null);
+  const [failed, setFailed] = useState(false);
+
+  const load = useCallback(async () => {
+    setFailed(false);
+    try {
+      const pre = takePrefetched<AdminOverviewDto>('overview');
+      const first = pre ? await pre.catch(() => undefined) : undefined;
+      setOverview(first?.status === 200 ? first.body : await api.get<AdminOverviewDto>('/api/settings'));
+    } catch {
+      setFailed(true);
+    }
+  }, [api]);
+  useEffect(() => void load(), [load]);
+
+  if (failed) {
+    return (
+      <div data-testid="admin-error">
+        <SectionMessage appearance="error" actions={<SectionMessageAction onClick={() => void load()}>{t('panel.error.retry')}</SectionMessageAction>}>
+          <p>{t('admin.error.load')}</p>
+        </SectionMessage>
+      </div>
+    );
+  }
+  if (!overview) return <div data-testid="admin-loading"><Spinner size="large" label={t('admin.loading')} /></div>;
+
+  const s = overview.summary;
+  const num = (n: number) => intl.formatNumber(n);
+  const section = { marginTop: token('space.300', '24px') };
+  return (
+    <div data-testid="admin-ready">
+      <Heading size="large" as="h1">{t('admin.title')}</Heading>
+
+      <section style={section} aria-labelledby="license-h">
+        <Heading size="small" as="h2" id="license-h">{t('admin.license.heading')}</Heading>
+        <p data-testid="admin-license" data-license={overview.license.view}>
+          <Lozenge appearance={LICENSE_LOZENGE[overview.license.view]} isBold>{t(`admin.license.${overview.license.view}`)}</Lozenge>{' '}
+          <a href={overview.manageAppsUrl} target="_top" data-testid="admin-license-manage-link">{t('admin.license.manage')}</a>
+        </p>
+        {!overview.license.licensed && (
+          <div data-testid="admin-license-warning">
+            <SectionMessage appearance="warning"><p>{t('admin.license.noneBody')}</p></SectionMessage>
+          </div>
+        )}
+      </section>
+
+      <section style={section} aria-labelledby="summary-h">
+        <Heading size="small" as="h2" id="summary-h">{t('admin.summary.heading')}</Heading>
+        <dl style={{ display: 'grid', gridTemplateColumns: 'max-content auto', gap: `${token('space.050', '4px')} ${token('space.200', '16px')}` }}>
+          <dt>{t('admin.summary.issues')}</dt><dd data-testid="admin-summary-issues">{num(s.issues)}</dd>
+          <dt>{t('admin.summary.items')}</dt><dd data-testid="admin-summary-items">{num(s.items)}</dd>
+          <dt>{t('admin.summary.checked')}</dt><dd data-testid="admin-summary-checked">{num(s.checked)}</dd>
+          <dt>{t('admin.summary.users')}</dt><dd data-testid="admin-summary-users">{num(s.usersWithPreferences)}</dd>
+        </dl>
+      </section>
+
+      {!overview.canEdit && (
+        <div data-testid="admin-readonly-notice" style={section}>
+          <SectionMessage appearance="information">
+            <p>{overview.license.licensed ? t('admin.readOnlyNotice') : t('admin.error.license')}</p>
+          </SectionMessage>
+        </div>
+      )}
+      <SettingsForm api={api} overview={overview} onSaved={(settings, version) => setOverview({ ...overview, settings, version })} />
+    </div>
+  );
+}

@@ -1,0 +1,19 @@
+import 'server-only';
+import type { RequestContext } from '@/lib/connect/auth';
+
+/** The part of every iframe bootstrap that comes from the verified page request. */
+export function baseBootstrap(req: Request, ctx: RequestContext & { sessionToken?: string }, module: 'panel' | 'admin') {
+  const site = (ctx.tenant.displayUrl ?? ctx.tenant.baseUrl).replace(/\/+$/, '');
+  return {
+    v: 1,
+    module,
+    sessionToken: ctx.sessionToken ?? '',
+    locale: ctx.locale,
+    // `loc` was in the signed URL: the client must not second-guess it with AP.user.getLocale().
+    localeSource: new URL(req.url).searchParams.get('loc') ? 'loc' : 'header',
+    timeZone: ctx.timeZone,
+    license: ctx.license,
+    accountId: ctx.accountId ?? null,
+    site: { url: site, manageAppsUrl: `${site}/plugins/servlet/upm` },
+  };
+}
