@@ -56,6 +56,8 @@ describe('typed reads', () => {
     const { fake, client, ck } = await setup();
     fake.license = { active: false, type: 'commercial', evaluation: true, nearlyExpired: true };
     expect(await getAppLicense(client.asApp(ck), APP_KEY)).toMatchObject({ appKey: APP_KEY, state: 'ENABLED', present: true, active: false, evaluation: true, nearlyExpired: true });
+    fake.license = { active: true, maximumNumberOfUsers: 'unlimited', subscriptionEndDate: 1767225600000 };
+    expect(await getAppLicense(client.asApp(ck), APP_KEY)).toMatchObject({ active: true, maximumNumberOfUsers: null, subscriptionEndDate: '1767225600000' });
     fake.license = null;
     expect(await getAppLicense(client.asApp(ck), APP_KEY)).toMatchObject({ present: false, active: false, evaluation: false });
   });

@@ -33,15 +33,16 @@ export type IssueSummary = z.infer<typeof issueSummarySchema>;
 const addonSchema = z.object({
   key: z.string(),
   state: z.string().optional(),
+  // Only `active` must be right; an odd type in a descriptive field must not cost the license check.
   license: z
     .object({
       active: z.boolean(),
-      type: z.string().optional(),
-      evaluation: z.boolean().optional(),
-      nearlyExpired: z.boolean().optional(),
-      licenseType: z.string().optional(),
-      maximumNumberOfUsers: z.number().nullable().optional(),
-      subscriptionEndDate: z.string().optional(),
+      type: z.string().optional().catch(undefined),
+      evaluation: z.boolean().optional().catch(undefined),
+      nearlyExpired: z.boolean().optional().catch(undefined),
+      licenseType: z.string().optional().catch(undefined),
+      maximumNumberOfUsers: z.number().nullable().optional().catch(undefined),
+      subscriptionEndDate: z.union([z.string(), z.number()]).transform(String).optional().catch(undefined),
     })
     .nullable()
     .optional(),
