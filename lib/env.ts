@@ -43,6 +43,11 @@ const schema = z.object({
   AP_JS_URL: z.url().default('https://connect-cdn.atl-paas.net/all.js'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RETENTION_DAYS: int(1, 3650).default(30),
+  /** Where to report a vulnerability (shown on /security): an email address or an https URL. */
+  SECURITY_CONTACT: z
+    .string()
+    .refine((v) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v) || /^https:\/\/\S+$/.test(v), 'an email address or an https:// URL')
+    .optional(),
   PURGE_INTERVAL_MINUTES: int(0, 10_080).default(60),
   GDPR_REPORT_INTERVAL_HOURS: int(0, 720).default(24),
   PRODUCT_API_TIMEOUT_MS: int(100, 60_000).default(5_000),
