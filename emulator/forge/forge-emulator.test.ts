@@ -1,0 +1,135 @@
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databaseOptions, startApp, type AppServer } from '@/test/support/app-server';
+import { Emulator } from '../lib/emulator';
+import { EMULATOR_FORGE_APP_ID } from './adopted-site';
+
+/**
+ * The emulator plays a Forge-adopted site against the built app over real HTTP: its own JWKS,
+ * Forge invocation tokens on remote calls, and the adopted lifecycle (no enabled/disabled, no
+ * callback on a minor update, no `uninstalled` on the switch). Ports: this task's 4400–4499.
+ */
+
+async function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+}
+async function ports(n: number): Promise<number> {
+  for (let p = 4400 + Math.floor(Math.random() * 60); p + n < 4500; p += n) {
+    const all = await Promise.all(Array.from({ length: n }, (_, i) => portFree(p + i)));
+    if (all.every(Boolean)) return p;
+  }
+  throw new Error('no free ports in 4400-4499');
+}
+
+let emu: Emulator;
+let app: AppServer;
+
+beforeAll(async () => {
+  const base = await ports(3);
+  emu = await new Emulator({ appUrl: `http://localhost:${base + 2}`, port: base, quiet: true }).start();
+  const emuPort = new URL(emu.url).port;
+  app = await startApp({
+    ...(await databaseOptions()),
+    port: base + 2,
+    env: {
+      CONNECT_KEYS_CDN_URL: emu.keysUrl,
+      ALLOWED_PRODUCT_HOSTS: `localhost:${emuPort},127.0.0.1:${emuPort}`,
+      FORGE_APP_ID: EMULATOR_FORGE_APP_ID,
+      FORGE_JWKS_URL: `${emu.url}/.well-known/jwks.json`,
+      FORGE_JWKS_COOLDOWN_SECONDS: '1',
+    },
+  });
+  const installed = await emu.install('jira');
+  expect(installed.map((r) => r.status)).toEqual([204, 204]);
+});
+afterAll(async () => {
+  await app?.stop();
+  await emu?.stop();
+});
+
+async function api(action: string, body: object = {}): Promise<{ status: number; json: Record<string, unknown> }> {
+  const res = await fetch(`${emu.url}/_emu/ext/forge/api/${action}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+}
+
+const forgeState = async () => ((await (await fetch(`${emu.url}/_emu/api/state`)).json()) as { extensions: { forge: { sites: Record<string, { adopted: boolean; installationId?: string }> } } }).extensions.forge;
+
+describe('emulator: a Forge-adopted site', () => {
+  it('serves its own JWKS and refuses Forge calls before the site is adopted', async () => {
+    const jwks = (await (await fetch(`${emu.url}/.well-known/jwks.json`)).json()) as { keys: { kty: string; alg: string; kid: string }[] };
+    expect(jwks.keys).toEqual([expect.objectContaining({ kty: 'RSA', alg: 'RS256' })]);
+    expect(jwks.keys[0]).not.toHaveProperty('d');
+    expect((await api('invoke', { path: '/forge/remote' })).status).toBe(409);
+  });
+
+  it('the switch to Forge sends `avi:forge:installed:app` with a Forge token and no Connect `uninstalled`', async () => {
+    const before = emu.lifecycleLog.list().length;
+    const r = await api('adopt', { product: 'jira' });
+    expect(r.json).toMatchObject({ kind: 'avi:forge:installed:app', path: '/forge/lifecycle/installed', status: 204 });
+    expect(emu.lifecycleLog.list().length).toBe(before);
+    expect((await forgeState()).sites.jira).toMatchObject({ adopted: true });
+  });
+
+  it('remote calls carry a Forge invocation token the app maps onto the Connect tenant', async () => {
+    const r = await api('invoke', { path: '/forge/remote' });
+    expect(r.json.status).toBe(200);
+    const body = JSON.parse(r.json.response as string) as Record<string, unknown>;
+    expect(body).toMatchObject({
+      clientKey: emu.site('jira').clientKey,
+      installationId: (await forgeState()).sites.jira!.installationId,
+      cloudId: emu.site('jira').cloudId,
+      siteUrl: emu.site('jira').baseUrl,
+      accountId: emu.actingAccountId(),
+      license: { param: 'active', licensed: true },
+    });
+    const backend = await api('invoke', { path: '/forge/remote', backend: true });
+    expect(JSON.parse(backend.json.response as string)).toMatchObject({ clientKey: emu.site('jira').clientKey, accountId: null, siteUrl: null });
+  });
+
+  it('sends no enabled/disabled any more, and the app keeps serving the site', async () => {
+    const [disabled] = await emu.disable('jira');
+    expect(disabled).toMatchObject({ event: 'disabled', skipped: 'suppressed by forge' });
+    const [enabled] = await emu.enable('jira');
+    expect(enabled).toMatchObject({ event: 'enabled', skipped: 'suppressed by forge' });
+    expect((await api('invoke', { path: '/forge/remote' })).json.status).toBe(200);
+  });
+
+  it('a minor update sends nothing; a major one sends `avi:forge:upgraded:app`', async () => {
+    const calls = (await forgeState()) as unknown as { calls: unknown[] };
+    const n = calls.calls.length;
+    expect((await api('update', { product: 'jira', kind: 'minor' })).json).toEqual({ kind: 'minor', sent: false });
+    const major = await api('update', { product: 'jira', kind: 'major' });
+    expect(major.json).toMatchObject({ kind: 'avi:forge:upgraded:app', status: 204 });
+    expect(((await forgeState()) as unknown as { calls: { kind: string }[] }).calls.slice(n).map((c) => c.kind)).toEqual(['minor update', 'avi:forge:upgraded:app']);
+  });
+
+  it('a rotated signing key is picked up by the app (unknown kid → one JWKS refetch after the cooldown)', async () => {
+    const { json } = await api('rotate-key');
+    expect(typeof json.kid).toBe('string');
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await api('invoke', { path: '/forge/remote' })).json.status).toBe(200);
+  });
+
+  it('the control page offers the Forge actions', async () => {
+    const html = await (await fetch(`${emu.url}/_emu`)).text();
+    expect(html).toContain('data-testid="forge-status-jira">Forge 3.0.0<');
+    expect(html).toContain('install the Connect app first');
+    const form = await fetch(`${emu.url}/_emu/ext/forge/action`, { method: 'POST', body: new URLSearchParams({ action: 'update', product: 'jira', kind: 'minor' }), redirect: 'manual' });
+    expect(form.status).toBe(303);
+    expect(decodeURIComponent(form.headers.get('location') ?? '')).toContain('forge update: minor');
+  });
+
+  it('uninstalling ends the Forge installation (Connect `uninstalled` is still sent)', async () => {
+    const out = await emu.uninstall('jira');
+    expect(out.map((o) => [o.event, o.skipped ?? o.status])).toEqual([
+      ['disabled', 'suppressed by forge'],
+      ['uninstalled', 204],
+    ]);
+    expect((await forgeState()).sites.jira).toMatchObject({ adopted: false });
+    expect((await api('invoke', { path: '/forge/remote' })).status).toBe(409);
+  });
+});
