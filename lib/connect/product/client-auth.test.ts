@@ -40,6 +40,17 @@ describe('calling as the app', () => {
     expect(site.authFailures).toEqual([]);
   });
 
+  it('can call a site-wide endpoint outside the context path (siteRoot), qsh still against the baseUrl', async () => {
+    const site = await fake({ basePath: '/wiki', productType: 'confluence' });
+    const dir = new TenantDirectory();
+    dir.put(tenantOf(site));
+    const rq = fastClient(dir, site).asApp(site.site.clientKey);
+    await rq.request('/rest/test/echo', { method: 'POST', body: {}, siteRoot: true });
+    await rq.get('/rest/test/echo');
+    expect(site.requests.map((r) => r.fullPath)).toEqual(['/rest/test/echo', '/wiki/rest/test/echo']);
+    expect(site.authFailures).toEqual([]);
+  });
+
   it('is refused by the product when signed with a stale secret (the fake really verifies)', async () => {
     const site = await fake();
     const dir = new TenantDirectory();

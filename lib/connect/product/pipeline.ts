@@ -59,11 +59,14 @@ const delayFromResult: IBackoffFactory<IRetryBackoffContext<unknown>> = {
 
 const retryWhenScheduled = handleWhenResult((r) => (r as Attempt).retryInMs !== undefined);
 
-/** Builds the outgoing URL under the tenant's baseUrl; a path that escapes it is a programming error. */
-export function productUrl(baseUrl: string, path: string, query: RequestOptions['query']): URL {
+/**
+ * Builds the outgoing URL under the tenant's baseUrl (or its origin, with `siteRoot`); a path
+ * that escapes it is a programming error.
+ */
+export function productUrl(baseUrl: string, path: string, query: RequestOptions['query'], siteRoot = false): URL {
   if (!path.startsWith('/') || path.startsWith('//')) throw new TypeError(`product path must start with a single "/": ${path}`);
   const base = new URL(baseUrl);
-  const basePath = base.pathname.replace(/\/+$/, '');
+  const basePath = siteRoot ? '' : base.pathname.replace(/\/+$/, '');
   const url = new URL(`${base.origin}${basePath}${path}`);
   if (url.origin !== base.origin || (basePath && !url.pathname.startsWith(`${basePath}/`))) {
     throw new TypeError('product path escapes the tenant baseUrl');
@@ -102,7 +105,7 @@ export async function executeRequest<T>(
     if (deps.isAllowedBaseUrl && !deps.isAllowedBaseUrl(tenant.baseUrl)) {
       throw new ProductApiError('not_installed', 'tenant baseUrl is not an allowed product host', init);
     }
-    const url = productUrl(tenant.baseUrl, path, opts.query);
+    const url = productUrl(tenant.baseUrl, path, opts.query, opts.siteRoot);
     const headers = new Headers(opts.headers);
     headers.delete('authorization');
     headers.set('accept', 'application/json');

@@ -12,6 +12,11 @@ export interface RequestOptions<T = unknown> {
   method?: HttpMethod;
   /** Appended to the path's own query; arrays repeat the name. Undefined values are skipped. */
   query?: Record<string, QueryValue | readonly QueryValue[] | undefined>;
+  /**
+   * The path is relative to the site's origin instead of the baseUrl's context path (an
+   * endpoint outside Confluence's `/wiki`). The qsh is still computed against the baseUrl.
+   */
+  siteRoot?: boolean;
   /** Sent as JSON. */
   body?: unknown;
   /** Extra request headers; `authorization` cannot be set here. */

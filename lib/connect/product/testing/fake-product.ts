@@ -38,6 +38,7 @@ export interface RecordedRequest {
   method: string;
   /** Path relative to the site's base path. */
   path: string;
+  fullPath: string;
   query: URLSearchParams;
   auth: 'jwt' | 'bearer' | 'none';
   accountId?: string;
@@ -146,9 +147,9 @@ export class FakeProduct {
     const body = await readAll(req);
     if (url.pathname === '/oauth2/token' && method === 'POST') return this.grant(body, res);
     const base = this.site.basePath ?? '';
-    if (base && !url.pathname.startsWith(`${base}/`)) return json(res, 404, { errorMessages: ['outside the site'] });
-    const path = url.pathname.slice(base.length);
-    const rec: RecordedRequest = { method, path, query: url.searchParams, auth: 'none', at: this.now() };
+    // Resources outside the context path exist too (site-wide endpoints): served by the same routes.
+    const path = base && url.pathname.startsWith(`${base}/`) ? url.pathname.slice(base.length) : url.pathname;
+    const rec: RecordedRequest = { method, path, fullPath: url.pathname, query: url.searchParams, auth: 'none', at: this.now() };
     this.requests.push(rec);
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
