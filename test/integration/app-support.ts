@@ -138,8 +138,9 @@ export class FakeProduct {
   readonly sites: Site[] = [];
   readonly admins = new Set<string>();
   readonly names = new Map<string, string>();
-  license: { active: boolean; evaluation?: boolean } | null = { active: true };
-  calls: { method: string; path: string; body?: unknown }[] = [];
+  /** The app's license per site (clientKey); sites not listed have an active license. */
+  readonly licenses = new Map<string, { active: boolean; evaluation?: boolean } | null>();
+  calls: { site: string; method: string; path: string; body?: unknown }[] = [];
   rejected = 0;
 
   async start(): Promise<string> {
@@ -185,7 +186,7 @@ export class FakeProduct {
       send(401, { message: 'bad jwt' });
       return;
     }
-    this.calls.push({ method: req.method ?? 'GET', path: url.pathname + url.search, body });
+    this.calls.push({ site: site.clientKey, method: req.method ?? 'GET', path: url.pathname + url.search, body });
     if (req.method === 'POST' && url.pathname === '/rest/api/3/permissions/check') {
       const wanted = (body?.globalPermissions as string[] | undefined) ?? [];
       const has = this.admins.has(String(body?.accountId));
@@ -200,7 +201,8 @@ export class FakeProduct {
       return;
     }
     if (req.method === 'GET' && url.pathname === `/rest/atlassian-connect/1/addons/${APP_KEY}`) {
-      send(200, { key: APP_KEY, state: 'ENABLED', ...(this.license ? { license: { ...this.license, type: 'COMMERCIAL', supportEntitlementNumber: 'SEN-1' } } : {}) });
+      const lic = this.licenses.has(site.clientKey) ? this.licenses.get(site.clientKey) : { active: true };
+      send(200, { key: APP_KEY, state: 'ENABLED', ...(lic ? { license: { ...lic, type: 'COMMERCIAL', supportEntitlementNumber: 'SEN-1' } } : {}) });
       return;
     }
     send(404, { errorMessages: ['no such endpoint in the fake product'] });
