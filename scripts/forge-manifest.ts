@@ -41,7 +41,7 @@ function main(): number {
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(out, yaml);
   const cm = Object.values(manifest.connectModules).reduce((n, l) => n + l.length, 0);
-  console.log(`wrote ${path.relative(process.cwd(), out)}: ${cm} Connect modules (incl. lifecycle), ${manifest.permissions.scopes.length} scopes, valid`);
+  console.log(`wrote ${path.relative(process.cwd(), out)}: ${cm} connectModules entries (modules, lifecycle, translations), ${manifest.permissions.scopes.length} scopes, valid`);
   return 0;
 }
 
