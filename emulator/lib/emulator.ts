@@ -3,6 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SITE_TIME_ZONE, userByKey, type EmuUser } from './directory';
+import { createGdprExtension, PersonalDataReportingApi } from '../gdpr';
 import { loadForgeExtension, type EmulatorExtension, type EmulatorHandle } from './extension';
 import * as lifecycle from './lifecycle';
 import { OAuthTokens } from './oauth';
@@ -59,6 +60,7 @@ export class Emulator implements EmulatorHandle {
   faults: Faults = { ...NO_FAULTS };
   settings: Settings = { ...DEFAULT_SETTINGS };
   extensions: EmulatorExtension[];
+  gdpr?: PersonalDataReportingApi;
   private server?: Server;
 
   constructor(private readonly opts: EmulatorOptions) {
@@ -88,6 +90,14 @@ export class Emulator implements EmulatorHandle {
     this.url = `http://${publicHost}:${(this.server.address() as AddressInfo).port}`;
     this.sites = { jira: newSite('jira', this.url), confluence: newSite('confluence', `${this.url}/wiki`) };
     if (this.opts.stateFile) this.keepIdentities(this.opts.stateFile);
+    // Atlassian's personal data reporting API (emulator/gdpr.ts), for every installed site.
+    const gdpr = new PersonalDataReportingApi(() =>
+      Object.values(this.sites)
+        .filter((s) => s.installed && s.sharedSecret && s.descriptor)
+        .map((s) => ({ baseUrl: s.baseUrl, sharedSecret: s.sharedSecret!, appKey: s.descriptor!.key })),
+    );
+    this.gdpr = gdpr;
+    this.extensions.push(createGdprExtension(gdpr));
     const forge = await loadForgeExtension(this);
     if (forge) this.extensions.push(forge);
     for (const ext of this.extensions) await ext.start?.();

@@ -50,9 +50,10 @@ const FORGE_ENTRY = path.join(__dirname, '..', 'forge', 'index.ts');
 /** Loads emulator/forge/index.ts when it exists (the Forge developer's extension). */
 export async function loadForgeExtension(emu: EmulatorHandle): Promise<EmulatorExtension | undefined> {
   if (process.env.EMU_FORGE === '0' || !existsSync(FORGE_ENTRY)) return undefined;
-  const mod = (await import(pathToFileURL(FORGE_ENTRY).href)) as {
-    createForgeExtension?: (emu: EmulatorHandle) => EmulatorExtension | Promise<EmulatorExtension>;
-  };
+  type ForgeModule = { createForgeExtension?: (emu: EmulatorHandle) => EmulatorExtension | Promise<EmulatorExtension> };
+  // CommonJS loaders (tsx, Playwright) transpile TypeScript on require; ESM ones (vitest) on import.
+  const mod: ForgeModule =
+    typeof require === 'function' ? (require(FORGE_ENTRY) as ForgeModule) : ((await import(pathToFileURL(FORGE_ENTRY).href)) as ForgeModule);
   if (typeof mod.createForgeExtension !== 'function') {
     throw new Error(`${FORGE_ENTRY} must export createForgeExtension(emu)`);
   }

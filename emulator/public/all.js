@@ -100,15 +100,36 @@
     return isNaN(n) ? 0 : n;
   }
 
+  function style(el) {
+    return window.getComputedStyle(el);
+  }
+
+  // The bottom margin that collapses out of `el` through its last children (a trailing <p>'s
+  // margin sits outside `.ac-content` but still takes space in the iframe).
+  function collapsedMarginBelow(el) {
+    var m = px(style(el).marginBottom);
+    var c = el;
+    while (c.lastElementChild) {
+      var cs = style(c);
+      if (px(cs.paddingBottom) || px(cs.borderBottomWidth) || cs.overflow !== 'visible' || cs.display !== 'block') break;
+      c = c.lastElementChild;
+      m = Math.max(m, px(style(c).marginBottom));
+    }
+    return m;
+  }
+
   function measure() {
     var body = document.body;
     if (!body) return 0;
-    var bs = window.getComputedStyle(body);
+    var bs = style(body);
     var el = document.querySelector('.ac-content');
     if (el) {
-      var r = el.getBoundingClientRect();
-      var cs = window.getComputedStyle(el);
-      return Math.ceil(r.bottom + window.scrollY + px(cs.marginBottom) + px(bs.paddingBottom) + px(bs.marginBottom));
+      var bottom = el.getBoundingClientRect().bottom + window.scrollY;
+      var below = collapsedMarginBelow(el);
+      var bodyEdge = px(bs.paddingBottom) + px(bs.borderBottomWidth);
+      // Without padding or border the body's own bottom margin collapses with the content's.
+      var tail = bodyEdge ? below + bodyEdge + px(bs.marginBottom) : Math.max(below, px(bs.marginBottom));
+      return Math.ceil(bottom + tail);
     }
     return Math.ceil(Math.max(body.scrollHeight, body.offsetHeight) + px(bs.marginTop) + px(bs.marginBottom));
   }
