@@ -1,4 +1,5 @@
 import type { AppDefinition } from '@/lib/connect/descriptor';
+import { POLICY_PATHS } from '@/lib/policies/paths';
 
 export const SUPPORTED_LOCALES = ['en', 'de', 'fr', 'es', 'ja', 'pt-BR'] as const;
 export type AppLocale = (typeof SUPPORTED_LOCALES)[number];
@@ -27,7 +28,7 @@ export function appDefinition(opts: { key: string; name: string; vendor: { name:
     vendor: opts.vendor,
     // READ: issues, users, permissions, the app's license; nothing is written to the product.
     scopes: ['READ'],
-    links: { privacy: '/privacy', security: '/security' },
+    links: { privacy: POLICY_PATHS.privacy, security: POLICY_PATHS.security },
     translations: Object.fromEntries(SUPPORTED_LOCALES.map((l) => [PRODUCT_LOCALE_FOR[l], `/i18n/${l}.json`])),
     modules: {
       jiraIssueGlances: [

@@ -5,6 +5,8 @@ import { db } from '@/lib/db';
 import { isAllowedProductUrl } from '@/lib/connect/hosts';
 import { createProductClient, type ProductClient } from '@/lib/connect/product';
 import { runtime } from '@/lib/app/connect';
+import { forgetDisplayNames } from '@/lib/checklists/people';
+import { forgetSettings } from '@/lib/settings/service';
 import { runPersonalDataReport } from './reporter';
 
 /** The scheduled personal data report, with the app's configuration and product REST client. */
@@ -27,5 +29,15 @@ function jobsProductClient(): ProductClient {
 
 export async function runScheduledReport(now = new Date()) {
   const product = jobsProductClient();
-  return runPersonalDataReport({ prisma: await db(), product: (clientKey) => product.asApp(clientKey), now, log: log() });
+  return runPersonalDataReport({
+    prisma: await db(),
+    product: (clientKey) => product.asApp(clientKey),
+    now,
+    log: log(),
+    // Names and settings (updatedBy) are mirrored in memory; other instances age out within an hour.
+    onSiteChanged: (clientKey) => {
+      forgetDisplayNames(clientKey);
+      forgetSettings(clientKey);
+    },
+  });
 }

@@ -30,6 +30,8 @@ export interface ReportRunOptions {
   now: Date;
   log: ConnectLogger;
   sleep?: (ms: number) => Promise<void>;
+  /** After a site's personal data changed (erased or refreshed): drop in-memory copies. */
+  onSiteChanged?: (clientKey: string) => void;
 }
 
 export interface SiteReport {
@@ -125,6 +127,7 @@ export async function runPersonalDataReport(opts: ReportRunOptions): Promise<Rep
       if (!(await rq.tenant().then(() => true, () => false))) continue;
       const { report, nextDueAt, stop } = await reportSite(opts, rq);
       await recordSite(prisma, clientKey, now, report, nextDueAt);
+      if (report.closed || report.refreshed) opts.onSiteChanged?.(clientKey);
       result.sites.push(report);
       log.info({ job: REPORT_JOB, ...report, nextDueAt }, 'personal data reported for a site');
       await lease.heartbeat(now, { sites: result.sites.length });

@@ -1,0 +1,21 @@
+import type { Metadata } from 'next';
+import { headers } from 'next/headers';
+import { policyDocument } from '@/lib/policies/documents';
+import { PolicyView } from '@/lib/policies/view';
+
+// Rendered from the running configuration on every request, never at build time.
+export const dynamic = 'force-dynamic';
+
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+async function load({ searchParams }: Props) {
+  return policyDocument('security', (await searchParams).lang, (await headers()).get('accept-language'));
+}
+
+export async function generateMetadata(props: Props): Promise<Metadata> {
+  return { title: (await load(props)).doc.title };
+}
+
+export default async function Page(props: Props) {
+  return <PolicyView kind="security" policy={await load(props)} />;
+}

@@ -1,0 +1,40 @@
+import 'server-only';
+import type { RequestContext } from '@/lib/connect/auth';
+import { db } from '@/lib/db';
+import { log } from '@/lib/log';
+import { readJson } from '@/lib/app/api/http';
+import { productPort } from '@/lib/app/product';
+import { runtime } from '@/lib/app/connect';
+import { forgetAdminAnswers, requireSiteAdmin } from '@/lib/settings/admin';
+import { forgetDisplayNames } from '@/lib/checklists/people';
+import { deleteAllBody, deleteAllSiteData, exportResponse, tenantRef } from './admin-data';
+
+/**
+ * Handlers for app/api/admin/data/**: site admins only, as the product answers it live (a
+ * cached "yes" is dropped first, so a demoted admin cannot delete on a minute-old answer).
+ * Neither needs an active license: a customer's right to their data does not lapse with it.
+ */
+
+async function requireAdminNow(ctx: RequestContext): Promise<void> {
+  forgetAdminAnswers(ctx.clientKey);
+  await requireSiteAdmin(productPort(), ctx.tenant, ctx.accountId);
+}
+
+/** GET /api/admin/data/export */
+export async function exportDataHandler(_req: Request, ctx: RequestContext): Promise<Response> {
+  await requireAdminNow(ctx);
+  log().info({ tenant: tenantRef(ctx.clientKey) }, 'admin: site data exported');
+  return exportResponse(await db(), ctx, new Date());
+}
+
+/** POST /api/admin/data/delete-all  `{ "confirm": "<site host>" }` */
+export async function deleteAllDataHandler(req: Request, ctx: RequestContext): Promise<Response> {
+  await requireAdminNow(ctx);
+  const body = await readJson(req, deleteAllBody, 4096);
+  const deleted = await deleteAllSiteData(await db(), ctx.tenant, body.confirm);
+  // In-process caches of settings, names, admin answers: the data they mirror is gone.
+  runtime().onTenantChange(ctx.clientKey);
+  forgetDisplayNames(ctx.clientKey);
+  log().info({ tenant: tenantRef(ctx.clientKey), deleted }, 'admin: all site data deleted');
+  return Response.json({ deleted }, { headers: { 'Cache-Control': 'no-store' } });
+}
