@@ -58,6 +58,11 @@ function Panel({ boot }: { boot: Bootstrap }) {
     setRefocus(null);
   }, [refocus, c.data]);
 
+  // First useful paint, for bench/panel-paint.ts and real-user monitoring.
+  useEffect(() => {
+    if (c.status === 'ready' && performance.getEntriesByName('checklist:ready').length === 0) performance.mark('checklist:ready');
+  }, [c.status]);
+
   if (c.status === 'loading' && !c.data) {
     return (
       <div data-testid="panel-loading" style={{ display: 'flex', justifyContent: 'center', padding: token('space.200', '16px') }}>

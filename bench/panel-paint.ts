@@ -1,0 +1,114 @@
+/**
+ * The issue panel's first useful paint in Chromium: from navigation start to the checklist's
+ * items on screen (`performance.mark('checklist:ready')`, set by the panel when its data has
+ * rendered), loading the panel URL the way the product's iframe does (page JWT with qsh, lic,
+ * loc, tz). Cold = a fresh browser context (empty cache); warm = the same context again.
+ *
+ *   npm run bench:paint -- [--runs 10] [--no-build]
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { chromium } from '@playwright/test';
+import { freePort } from '../test/support/app-server';
+import { FakeProduct, Keys, install, newSite, pageUrl, sessionFor } from '../test/integration/app-support';
+
+const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '10' }, 'no-build': { type: 'boolean', default: false } } });
+const root = path.resolve(__dirname, '..');
+const distDir = process.env.NEXT_DIST_DIR || '.next-bench';
+
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+
+async function main(): Promise<void> {
+  if (!args['no-build'] || !existsSync(path.join(root, distDir, 'BUILD_ID'))) {
+    execFileSync('npx', ['next', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: '1' } });
+  }
+  const product = new FakeProduct();
+  await product.start();
+  const keys = new Keys();
+  const keysUrl = await keys.start();
+  const port = await freePort();
+  const app = `http://127.0.0.1:${port}`;
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-paint-'));
+  const child = spawn('node', ['node_modules/next/dist/bin/next', 'start', '-p', String(port), '-H', '127.0.0.1'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      APP_ENV: 'development',
+      NEXT_DIST_DIR: distDir,
+      APP_BASE_URL: app,
+      DATA_DIR: dataDir,
+      CONNECT_KEYS_CDN_URL: keysUrl,
+      ALLOWED_PRODUCT_HOSTS: new URL(product.url).host,
+      // No AP.js host here: the panel must paint without it (it resizes once AP.js arrives).
+      AP_JS_URL: `${product.url}/all.js`,
+      LOG_LEVEL: 'warn',
+    },
+    stdio: 'ignore',
+  });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+  try {
+    for (let i = 0; ; i++) {
+      if (await fetch(`${app}/atlassian-connect.json`).then((r) => r.ok, () => false)) break;
+      if (i > 300) throw new Error('app did not start');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const site = newSite(product.url);
+    product.sites.push(site);
+    product.names.set('acc-bench', 'Bench User');
+    await install(app, keys, site);
+    const { token } = await sessionFor(app, site, 'acc-bench', { issueId: '10001' });
+    for (let i = 0; i < 6; i++) {
+      const r = await fetch(`${app}/api/checklists/10001/items`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ text: `Step ${i + 1} of the release` }) });
+      const { item } = (await r.json()) as { item: { id: string } };
+      if (i < 2) await fetch(`${app}/api/checklists/10001/items/${item.id}`, { method: 'PATCH', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ version: 1, checked: true }) });
+    }
+    const url = () => pageUrl(app, site, '/panel/issue', { accountId: 'acc-bench', params: { issueId: '10001', issueKey: 'CHK-1', projectKey: 'CHK', projectId: '100', lic: 'active', loc: 'de-DE', tz: 'Europe/Berlin' } });
+    const measure = async (page: import('@playwright/test').Page) => {
+      await page.goto(await url());
+      await page.locator('[data-testid="checklist-item"]').first().waitFor({ timeout: 15_000 });
+      return page.evaluate(() => ({
+        ready: performance.getEntriesByName('checklist:ready')[0]?.startTime ?? NaN,
+        fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN,
+      }));
+    };
+    const cold: number[] = [];
+    const warm: number[] = [];
+    const fcp: number[] = [];
+    const runs = Number(args.runs);
+    for (let i = 0; i < runs; i++) {
+      const ctx = await browser.newContext({ viewport: { width: 480, height: 800 } });
+      const page = await ctx.newPage();
+      const c = await measure(page);
+      cold.push(c.ready);
+      fcp.push(c.fcp);
+      warm.push((await measure(page)).ready);
+      if (i === 0) {
+        mkdirSync(path.join(root, 'bench/results'), { recursive: true });
+        await page.screenshot({ path: path.join(root, 'bench/results/panel.png'), fullPage: true });
+      }
+      await ctx.close();
+    }
+    const f = (xs: number[]) => `p50 ${pct(xs, 50).toFixed(0)} ms, p90 ${pct(xs, 90).toFixed(0)} ms`;
+    console.log(`first contentful paint (shell)        ${f(fcp)}`);
+    console.log(`first useful paint, cold cache        ${f(cold)}`);
+    console.log(`first useful paint, warm cache        ${f(warm)}`);
+  } finally {
+    await browser.close();
+    child.kill('SIGTERM');
+    await product.stop();
+    await keys.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
