@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseOptions, startApp, type AppServer } from '@/test/support/app-server';
 import { Emulator } from '../lib/emulator';
 import { EMULATOR_FORGE_APP_ID } from './adopted-site';
+import { createForgeExtension } from './index';
 
 /**
  * The emulator plays a Forge-adopted site against the built app over real HTTP: its own JWKS,
@@ -30,7 +31,11 @@ let app: AppServer;
 
 beforeAll(async () => {
   const base = await ports(3);
-  emu = await new Emulator({ appUrl: `http://localhost:${base + 2}`, port: base, quiet: true }).start();
+  // Mounted explicitly: under vitest the automatic loader's require() cannot read TypeScript.
+  process.env.EMU_FORGE = '0';
+  emu = new Emulator({ appUrl: `http://localhost:${base + 2}`, port: base, quiet: true });
+  emu.extensions.push(createForgeExtension(emu));
+  await emu.start();
   const emuPort = new URL(emu.url).port;
   app = await startApp({
     ...(await databaseOptions()),
