@@ -1,5 +1,5 @@
 'use client';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { useIntl } from 'react-intl';
 import Heading from '@atlaskit/heading';
 import Lozenge from '@atlaskit/lozenge';
@@ -9,15 +9,15 @@ import { token } from '@atlaskit/tokens';
 import type { AdminOverviewDto } from '@/lib/settings/schema';
 import { createApiClient, takePrefetched } from '../connect/api-client';
 import { autoResize } from '../connect/ap';
-import { readBootstrap, type Bootstrap } from '../connect/bootstrap';
+import { noSubscribe, readBootstrap, type Bootstrap } from '../connect/bootstrap';
 import { IntlRoot, useLocaleMessages } from '../i18n/intl-root';
 import { SettingsForm } from './settings-form';
 
 /** The admin page (adminPages / configurePage): license, data summary and the site's settings. */
 export function AdminApp() {
-  const [boot, setBoot] = useState<Bootstrap | null>(null);
+  // The server prerendered the shell without a bootstrap (null); the browser reads the injected one.
+  const boot = useSyncExternalStore(noSubscribe, readBootstrap, () => null);
   const root = useRef<HTMLDivElement>(null);
-  useEffect(() => setBoot(readBootstrap()), []);
   useEffect(() => (root.current ? autoResize(root.current) : undefined), []);
   const { locale, messages } = useLocaleMessages(boot);
   return (
@@ -42,22 +42,28 @@ function Admin({ boot }: { boot: Bootstrap }) {
   const [overview, setOverview] = useState<AdminOverviewDto | null>(null);
   const [failed, setFailed] = useState(false);
 
-  const load = useCallback(async () => {
-    setFailed(false);
-    try {
-      const pre = takePrefetched<AdminOverviewDto>('overview');
-      const first = pre ? await pre.catch(() => undefined) : undefined;
-      setOverview(first?.status === 200 ? first.body : await api.get<AdminOverviewDto>('/api/settings'));
-    } catch {
-      setFailed(true);
-    }
-  }, [api]);
-  useEffect(() => void load(), [load]);
+  // The page route started this GET before React loaded (see lib/app/pages/shell.ts).
+  const load = useCallback(
+    () =>
+      (takePrefetched<AdminOverviewDto>('overview') ?? Promise.resolve(undefined))
+        .catch(() => undefined)
+        .then((first) => (first?.status === 200 ? first.body : api.get<AdminOverviewDto>('/api/settings')))
+        .then(setOverview, () => setFailed(true)),
+    [api],
+  );
+  useEffect(() => {
+    void load();
+  }, [load]);
 
   if (failed) {
     return (
       <div data-testid="admin-error">
-        <SectionMessage appearance="error" actions={<SectionMessageAction onClick={() => void load()}>{t('panel.error.retry')}</SectionMessageAction>}>
+        <SectionMessage appearance="error" actions={<SectionMessageAction
+              onClick={() => {
+                setFailed(false);
+                void load();
+              }}
+            >{t('panel.error.retry')}</SectionMessageAction>}>
           <p>{t('admin.error.load')}</p>
         </SectionMessage>
       </div>

@@ -30,3 +30,8 @@ export function readBootstrap(): Bootstrap | null {
   }
   return cached;
 }
+
+/** The bootstrap never changes after load: nothing to subscribe to (for useSyncExternalStore). */
+export function noSubscribe(): () => void {
+  return () => undefined;
+}

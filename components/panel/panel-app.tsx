@@ -1,5 +1,5 @@
 'use client';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { useIntl } from 'react-intl';
 import SectionMessage, { SectionMessageAction } from '@atlaskit/section-message';
 import Spinner from '@atlaskit/spinner';
@@ -9,7 +9,7 @@ import { CHECKLIST_LIMITS } from '@/lib/checklists/limits';
 import type { ItemDto } from '@/lib/checklists/schema';
 import { createApiClient } from '../connect/api-client';
 import { autoResize } from '../connect/ap';
-import { readBootstrap, type Bootstrap } from '../connect/bootstrap';
+import { noSubscribe, readBootstrap, type Bootstrap } from '../connect/bootstrap';
 import { IntlRoot, useLocaleMessages } from '../i18n/intl-root';
 import { AddItemForm } from './add-item-form';
 import { ChecklistItem } from './checklist-item';
@@ -21,9 +21,9 @@ import { useChecklist } from './use-checklist';
  * state there); the page route injects the bootstrap, and everything else comes from the API.
  */
 export function PanelApp() {
-  const [boot, setBoot] = useState<Bootstrap | null>(null);
+  // The server prerendered the shell without a bootstrap (null); the browser reads the injected one.
+  const boot = useSyncExternalStore(noSubscribe, readBootstrap, () => null);
   const root = useRef<HTMLDivElement>(null);
-  useEffect(() => setBoot(readBootstrap()), []);
   useEffect(() => (root.current ? autoResize(root.current) : undefined), []);
   const { locale, messages } = useLocaleMessages(boot);
   return (
@@ -47,16 +47,17 @@ function Panel({ boot }: { boot: Bootstrap }) {
   const api = useMemo(() => createApiClient(boot), [boot]);
   const c = useChecklist(api, boot);
   const [announce, setAnnounce] = useState('');
-  const [refocus, setRefocus] = useState<{ id: string; direction: 'up' | 'down' } | null>(null);
+  const refocus = useRef<{ id: string; direction: 'up' | 'down' } | null>(null);
 
   // Reordering moves the row's DOM node, which drops focus: put it back on the same control.
   useEffect(() => {
-    if (!refocus) return;
-    const row = document.querySelector(`[data-item-id="${CSS.escape(refocus.id)}"]`);
-    const wanted = row?.querySelector<HTMLButtonElement>(`[data-testid="checklist-item-move-${refocus.direction}"]:not([disabled])`);
-    (wanted ?? row?.querySelector<HTMLElement>('input,button'))?.focus();
-    setRefocus(null);
-  }, [refocus, c.data]);
+    const want = refocus.current;
+    if (!want) return;
+    refocus.current = null;
+    const row = document.querySelector(`[data-item-id="${CSS.escape(want.id)}"]`);
+    const button = row?.querySelector<HTMLButtonElement>(`[data-testid="checklist-item-move-${want.direction}"]:not([disabled])`);
+    (button ?? row?.querySelector<HTMLElement>('input,button'))?.focus();
+  }, [c.data]);
 
   // First useful paint, for bench/panel-paint.ts and real-user monitoring.
   useEffect(() => {
@@ -102,7 +103,7 @@ function Panel({ boot }: { boot: Bootstrap }) {
     const neighbour = visible[direction === 'up' ? index - 1 : index + 1];
     if (!neighbour) return;
     void c.move(item, neighbour, direction);
-    setRefocus({ id: item.id, direction });
+    refocus.current = { id: item.id, direction };
     setAnnounce(t('panel.item.moved', { position: direction === 'up' ? index : index + 2, total: visible.length }));
   };
 
@@ -111,12 +112,14 @@ function Panel({ boot }: { boot: Bootstrap }) {
       <PanelHeader done={done} total={items.length} />
       {unlicensed && (
         <div data-testid="panel-readonly" style={{ marginBottom: token('space.100', '8px') }}>
-          <SectionMessage
-            appearance="warning"
-            title={t('panel.readOnly.title')}
-            actions={<SectionMessageAction href={boot.site.manageAppsUrl} testId="panel-readonly-link">{t('panel.readOnly.link')}</SectionMessageAction>}
-          >
+          <SectionMessage appearance="warning" title={t('panel.readOnly.title')}>
             <p>{t('panel.readOnly.body')}</p>
+            {/* The product page, not the iframe, must navigate to the site's app management. */}
+            <p>
+              <a href={boot.site.manageAppsUrl} target="_top" rel="noopener" data-testid="panel-readonly-link">
+                {t('panel.readOnly.link')}
+              </a>
+            </p>
           </SectionMessage>
         </div>
       )}
