@@ -55,7 +55,7 @@ function panel(forge: ForgeSide, emu: EmulatorHandle): string {
 <p>App id <code>${esc(forge.appId)}</code> · JWKS <code>${esc(emu.url)}/.well-known/jwks.json</code> · signing kid <code>${esc(forge.keys[0]?.kid ?? '-')}</code> ${btn('rotate-key', 'jira', 'Rotate the signing key')}</p>
 <p>After the switch the site sends no <code>enabled</code>/<code>disabled</code>, no <code>installed</code> on automatic updates, and the Connect installation ends without <code>uninstalled</code>.</p>
 <table class="emu-table"><thead><tr><th scope="col">site</th><th scope="col">runs</th><th scope="col">installationId</th><th scope="col">actions</th></tr></thead><tbody>${rows}</tbody></table>
-<div class="emu-scroll"><table class="emu-table"><thead><tr><th scope="col">time</th><th scope="col">site</th><th scope="col">call</th><th scope="col">path</th><th scope="col">status</th><th scope="col">answer</th></tr></thead><tbody>${calls || '<tr><td colspan="6">none yet</td></tr>'}</tbody></table></div></section>`;
+<h3>Forge calls to the app</h3><div class="emu-scroll"><table class="emu-table"><thead><tr><th scope="col">time</th><th scope="col">site</th><th scope="col">call</th><th scope="col">path</th><th scope="col">status</th><th scope="col">answer</th></tr></thead><tbody>${calls || '<tr><td colspan="6">none yet</td></tr>'}</tbody></table></div></section>`;
 }
 
 export function createForgeExtension(emu: EmulatorHandle): EmulatorExtension {
