@@ -1,4 +1,8 @@
 /**
+ * With `--emulator`: the same, but as a person sees it — Jira's issue view in the local product
+ * emulator (e2e/support/stack.ts), measured from the issue page's navigation start to the mark
+ * inside the panel's iframe.
+ *
  * The issue panel's first useful paint in Chromium: from navigation start to the checklist's
  * items on screen (`performance.mark('checklist:ready')`, set by the panel when its data has
  * rendered), loading the panel URL the way the product's iframe does (page JWT with qsh, lic,
@@ -15,16 +19,55 @@ import { chromium } from '@playwright/test';
 import { freePort } from '../test/support/app-server';
 import { FakeProduct, Keys, install, newSite, pageUrl, sessionFor } from '../test/integration/app-support';
 
-const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '10' }, 'no-build': { type: 'boolean', default: false } } });
+const { values: args } = parseArgs({
+  options: { runs: { type: 'string', default: '10' }, 'no-build': { type: 'boolean', default: false }, emulator: { type: 'boolean', default: false } },
+});
 const root = path.resolve(__dirname, '..');
 const distDir = process.env.NEXT_DIST_DIR || '.next-bench';
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+
+async function throughEmulator(): Promise<void> {
+  process.env.TEST_DIST_DIR = distDir;
+  const { startStack } = await import('../e2e/support/stack');
+  const stack = await startStack(7);
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  try {
+    const base = stack.emu.site('jira').baseUrl;
+    const cold: number[] = [];
+    const warm: number[] = [];
+    const once = async (page: import('@playwright/test').Page) => {
+      await page.goto(`${base}/browse/DEMO-1?as=admin&loc=de&lic=active`);
+      const frame = page.frameLocator('iframe[data-testid="ac-frame-checklist-panel"]');
+      await frame.locator('[data-testid="panel-ready"]').waitFor({ timeout: 20_000 });
+      const top = await page.evaluate(() => performance.timeOrigin);
+      const inner = await frame.locator('body').evaluate(() => performance.timeOrigin + (performance.getEntriesByName('checklist:ready')[0]?.startTime ?? NaN));
+      return inner - top;
+    };
+    for (let i = 0; i < Number(args.runs); i++) {
+      const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const page = await ctx.newPage();
+      cold.push(await once(page));
+      warm.push(await once(page));
+      if (i === 0) await page.screenshot({ path: path.join(root, 'bench/results/panel-in-emulator.png') });
+      await ctx.close();
+    }
+    const f = (xs: number[]) => `p50 ${pct(xs, 50).toFixed(0)} ms, p90 ${pct(xs, 90).toFixed(0)} ms`;
+    console.log(`emulator issue view → panel ready, cold  ${f(cold)}`);
+    console.log(`emulator issue view → panel ready, warm  ${f(warm)}`);
+  } finally {
+    await browser.close();
+    await stack.stop();
+  }
+}
+
 async function main(): Promise<void> {
   if (!args['no-build'] || !existsSync(path.join(root, distDir, 'BUILD_ID'))) {
     execFileSync('npx', ['next', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: '1' } });
   }
+  if (args.emulator) return throughEmulator();
   const product = new FakeProduct();
   await product.start();
   const keys = new Keys();
@@ -51,7 +94,7 @@ async function main(): Promise<void> {
   });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: CHROMIUM_ARGS,
   });
   try {
     for (let i = 0; ; i++) {
