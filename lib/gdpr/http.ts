@@ -5,9 +5,11 @@ import { log } from '@/lib/log';
 import { readJson } from '@/lib/app/api/http';
 import { productPort } from '@/lib/app/product';
 import { runtime } from '@/lib/app/connect';
-import { forgetAdminAnswers, requireSiteAdmin } from '@/lib/settings/admin';
+import { forgetAdminAnswers, isSiteAdmin, requireSiteAdmin } from '@/lib/settings/admin';
+import { env } from '@/lib/env';
+import { POLICY_PATHS } from '@/lib/policies/paths';
 import { forgetDisplayNames } from '@/lib/checklists/people';
-import { deleteAllBody, deleteAllSiteData, exportResponse, tenantRef } from './admin-data';
+import { deleteAllBody, deleteAllSiteData, exportResponse, siteHost, tenantRef } from './admin-data';
 
 /**
  * Handlers for app/api/admin/data/**: site admins only, as the product answers it live (a
@@ -18,6 +20,21 @@ import { deleteAllBody, deleteAllSiteData, exportResponse, tenantRef } from './a
 async function requireAdminNow(ctx: RequestContext): Promise<void> {
   forgetAdminAnswers(ctx.clientKey);
   await requireSiteAdmin(productPort(), ctx.tenant, ctx.accountId);
+}
+
+/** What the admin page's data controls show. */
+export interface DataControlsDto {
+  siteHost: string;
+  retentionDays: number;
+  canManage: boolean;
+  links: { privacy: string; security: string };
+}
+
+/** GET /api/admin/data: anyone on the site may read it; `canManage` says whether the buttons work. */
+export async function dataSummaryHandler(_req: Request, ctx: RequestContext): Promise<Response> {
+  const canManage = await isSiteAdmin(productPort(), ctx.tenant, ctx.accountId).catch(() => false);
+  const body: DataControlsDto = { siteHost: siteHost(ctx.tenant), retentionDays: env().RETENTION_DAYS, canManage, links: POLICY_PATHS };
+  return Response.json(body, { headers: { 'Cache-Control': 'no-store' } });
 }
 
 /** GET /api/admin/data/export */

@@ -88,6 +88,12 @@ describe('published policies', () => {
 });
 
 describe('admin data controls', () => {
+  it('tells the admin page the host to confirm, the retention and who may manage', async () => {
+    const admin = await api('GET', '/api/admin/data', await jwt(ADMIN));
+    expect(JSON.parse(admin.text)).toEqual({ siteHost: new URL(product.url).host, retentionDays: 45, canManage: true, links: { privacy: '/privacy', security: '/security' } });
+    expect(JSON.parse((await api('GET', '/api/admin/data', await jwt(USER))).text).canManage).toBe(false);
+  });
+
   it('export and delete-all are for site admins only', async () => {
     expect((await api('GET', '/api/admin/data/export', undefined)).status).toBe(401);
     const forbidden = await api('GET', '/api/admin/data/export', await jwt(USER));
