@@ -1,0 +1,93 @@
+import AxeBuilder from '@axe-core/playwright';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { expect, test } from './fixtures';
+import { ADMIN, apiFromFrame, expectFitsContent, itemTexts, PANEL, panelReady } from './support/app';
+
+/** The reference app's admin page inside the emulated Jira settings, and its effect on the panel. */
+
+test.describe('the admin page', () => {
+  test('a site admin saves a default checklist and the panel applies it @phone', async ({ emu, product }, testInfo) => {
+    await product.module(ADMIN);
+    const frame = product.frame(ADMIN);
+    await expect(frame.getByTestId('admin-ready')).toBeVisible({ timeout: 20_000 });
+    await expect(frame.getByTestId('admin-license')).toHaveAttribute('data-license', 'active');
+    await product.resized(ADMIN);
+    await frame.getByTestId('admin-template-enabled--hidden-checkbox').check();
+    await frame.getByTestId('admin-template-add').click();
+    await frame.getByTestId('admin-template-item-0').fill('Definition of done reviewed');
+    await frame.getByTestId('admin-save').click();
+    await expect(frame.getByTestId('admin-saved')).toBeVisible();
+    await expectFitsContent(frame);
+    if (testInfo.project.name === 'chromium') {
+      const dir = path.join(__dirname, '..', 'docs', 'screenshots');
+      mkdirSync(dir, { recursive: true });
+      await product.iframe(ADMIN).page().locator('main').screenshot({ path: path.join(dir, 'admin-page.png') });
+    }
+    // An issue without a checklist gets the template.
+    await product.issue('DEMO-8', { user: 'user' });
+    const panel = product.frame(PANEL);
+    await panelReady(panel);
+    expect(await itemTexts(panel)).toEqual(['Definition of done reviewed']);
+    // Every product call the app made was authenticated (JWT/qsh or OAuth) to the emulator's satisfaction.
+    expect(emu.restLog.list().filter((r) => r.status === 401)).toEqual([]);
+  });
+
+  test('limiting the panel to listed projects hides it elsewhere', async ({ product }) => {
+    await product.module(ADMIN);
+    const frame = product.frame(ADMIN);
+    await expect(frame.getByTestId('admin-ready')).toBeVisible({ timeout: 20_000 });
+    await frame.getByTestId('admin-projects-listed').check();
+    await frame.getByTestId('admin-projects-keys').fill('DEMO');
+    await frame.getByTestId('admin-save').click();
+    await expect(frame.getByTestId('admin-saved')).toBeVisible();
+    await product.issue('OPS-2');
+    await expect(product.frame(PANEL).getByTestId('panel-disabled')).toBeVisible({ timeout: 20_000 });
+    await product.issue('DEMO-2');
+    await panelReady(product.frame(PANEL));
+    // Back to all projects for the other tests of this worker.
+    await product.module(ADMIN);
+    await expect(frame.getByTestId('admin-ready')).toBeVisible({ timeout: 20_000 });
+    await frame.getByTestId('admin-projects-all').check();
+    await frame.getByTestId('admin-save').click();
+    await expect(frame.getByTestId('admin-saved')).toBeVisible();
+  });
+
+  test('an ordinary user cannot reach or change the settings', async ({ page, product }) => {
+    // The product does not show admin pages to non-admins...
+    await product.module(ADMIN, { user: 'user' });
+    await expect(page.getByTestId('admin-denied')).toBeVisible();
+    await expect(product.iframe(ADMIN)).toHaveCount(0);
+    // ...and when the iframe is loaded anyway, the app itself refuses to edit.
+    await product.module(ADMIN, { user: 'user' }, { force: true });
+    const frame = product.frame(ADMIN);
+    await expect(frame.getByTestId('admin-ready')).toBeVisible({ timeout: 20_000 });
+    await expect(frame.getByTestId('admin-readonly-notice')).toBeVisible();
+    await expect(frame.getByTestId('admin-save')).toBeDisabled();
+    const overview = await apiFromFrame(frame, 'GET', '/api/settings');
+    const put = await apiFromFrame(frame, 'PUT', '/api/settings', { version: overview.body.version, settings: overview.body.settings });
+    expect(put.status).toBe(403);
+    expect(put.body.error?.code).toBe('ADMIN_REQUIRED');
+    // The issue panel's token of an ordinary user cannot write settings either.
+    await product.issue('DEMO-1', { user: 'user' });
+    await panelReady(product.frame(PANEL));
+    const fromPanel = await apiFromFrame(product.frame(PANEL), 'PUT', '/api/settings', { version: overview.body.version, settings: overview.body.settings });
+    expect(fromPanel.status).toBe(403);
+  });
+
+  test('renders useful content while the product is down', async ({ emu, product }) => {
+    emu.setFaults({ refuse: true });
+    await product.module(ADMIN);
+    const frame = product.frame(ADMIN);
+    await expect(frame.getByTestId('admin-ready').or(frame.getByTestId('admin-error'))).toBeVisible({ timeout: 20_000 });
+    await expect(frame.getByTestId('admin-loading')).toHaveCount(0);
+  });
+
+  test('has no serious or critical accessibility violations', async ({ page, product }) => {
+    await product.module(ADMIN);
+    await expect(product.frame(ADMIN).getByTestId('admin-ready')).toBeVisible({ timeout: 20_000 });
+    const results = await new AxeBuilder({ page }).analyze();
+    const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  });
+});

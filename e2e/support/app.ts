@@ -1,0 +1,63 @@
+import { expect, type FrameLocator, type Locator } from '@playwright/test';
+
+/** Helpers for the reference app's panel and admin page, through their data-testids. */
+
+export const PANEL = 'checklist-panel';
+export const GLANCE = 'checklist-glance';
+export const ADMIN = 'checklists-admin';
+
+/** Waits for the panel to be usable (ready, or read-only) and returns its root. */
+export async function panelReady(frame: FrameLocator): Promise<Locator> {
+  const ready = frame.getByTestId('panel-ready');
+  await expect(ready).toBeVisible({ timeout: 20_000 });
+  return ready;
+}
+
+export async function addItem(frame: FrameLocator, text: string): Promise<void> {
+  const before = await frame.getByTestId('checklist-item').count();
+  await frame.getByTestId('checklist-add-input').fill(text);
+  await frame.getByTestId('checklist-add-submit').click();
+  await expect(frame.getByTestId('checklist-item')).toHaveCount(before + 1);
+  await expect(frame.getByTestId('checklist-item-text').filter({ hasText: text })).toBeVisible();
+}
+
+export function itemTexts(frame: FrameLocator): Promise<string[]> {
+  return frame.getByTestId('checklist-item-text').allTextContents();
+}
+
+/**
+ * Calls the app's JSON API from inside its iframe with the session token the page was given
+ * (what the app's own code does), so server-side checks can be proven from the browser.
+ */
+export async function apiFromFrame(frame: FrameLocator, method: string, path: string, body?: unknown): Promise<{ status: number; body: { error?: { code?: string } } & Record<string, unknown> }> {
+  return frame.locator('body').evaluate(
+    async (_el, a) => {
+      const boot = JSON.parse(document.getElementById('app-bootstrap')!.textContent!) as { sessionToken: string };
+      const res = await fetch(a.path, {
+        method: a.method,
+        headers: { authorization: `Bearer ${boot.sessionToken}`, 'content-type': 'application/json' },
+        body: a.body === undefined ? undefined : JSON.stringify(a.body),
+      });
+      return { status: res.status, body: (await res.json().catch(() => ({}))) as Record<string, unknown> };
+    },
+    { method, path, body },
+  );
+}
+
+/** The iframe's height equals the height of its content (no inner scrollbar, no large gap). */
+export async function expectFitsContent(frame: FrameLocator, slack = 24): Promise<void> {
+  await expect
+    .poll(
+      async () =>
+        frame.locator('body').evaluate((_b, s) => {
+          const el = document.querySelector('.ac-content');
+          if (!el) return 'no .ac-content';
+          const bottom = Math.ceil(el.getBoundingClientRect().bottom);
+          const scroll = document.documentElement.scrollHeight;
+          const vh = window.innerHeight;
+          return scroll <= vh + 1 && vh - bottom <= s ? 'fits' : `content ${bottom}px, scroll ${scroll}px, iframe ${vh}px`;
+        }, slack),
+      { timeout: 10_000 },
+    )
+    .toBe('fits');
+}
