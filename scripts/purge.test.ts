@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '@/lib/db/open';
 import { acquireEmbeddedLock } from '@/lib/db/embedded-lock';
 import { freshPostgresDatabase } from '@/test/support/app-server';
-import { DAY, rowsFor, seedSite, tenantStore } from '@/lib/retention/testing';
+import { DAY, dropDatabase, rowsFor, seedSite, tenantStore } from '@/lib/retention/testing';
 
 /** `npm run purge` as an operator runs it: a separate process against the app's database. */
 
@@ -33,7 +33,10 @@ describe(`npm run purge (${kind})`, () => {
     databaseUrl = process.env.TEST_DATABASE_URL ? await freshPostgresDatabase() : undefined;
     env = { DATA_DIR: dataDir, DATABASE_URL: databaseUrl, RETENTION_DAYS: '30' };
   });
-  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  afterAll(async () => {
+    rmSync(dataDir, { recursive: true, force: true });
+    if (databaseUrl) await dropDatabase(databaseUrl);
+  });
 
   async function withDb<T>(fn: (p: Awaited<ReturnType<typeof openDatabase>>['prisma']) => Promise<T>): Promise<T> {
     const d = await openDatabase({ databaseUrl, dataDir });

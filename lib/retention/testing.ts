@@ -51,7 +51,8 @@ export async function openTestDb(): Promise<TestDb> {
   };
 }
 
-async function dropDatabase(url: string): Promise<void> {
+/** Drops a database made by freshPostgresDatabase() (test databases only). */
+export async function dropDatabase(url: string): Promise<void> {
   const name = new URL(url).pathname.slice(1);
   if (!/^t_[a-z0-9_]+$/.test(name)) return;
   const { default: pg } = await import('pg');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '@/lib/db/open';
-import { DAY, rowsFor, seedSite, tenantStore } from '@/lib/retention/testing';
+import { DAY, dropDatabase, rowsFor, seedSite, tenantStore } from '@/lib/retention/testing';
 import { freshPostgresDatabase, startApp, testDatabaseKind, type AppServer } from '../support/app-server';
 
 /**
@@ -46,6 +46,7 @@ describe(`scheduled purge inside the running app (${testDatabaseKind})`, () => {
       expect(await d.prisma.jobRun.count({ where: { job: 'retention-purge', outcome: 'done' } })).toBe(1);
     } finally {
       await d.close();
+      if (databaseUrl) await dropDatabase(databaseUrl);
     }
   }, 120_000);
 });
