@@ -66,8 +66,10 @@ export class PersonalDataReportingApi {
 
   answer(site: GdprSite, method: string, url: URL, authorization: string | undefined, rawBody: string, now = new Date()): Reply {
     const json = { 'content-type': 'application/json' };
-    const record = (status: number, accountIds: string[] = [], error?: string) =>
+    const record = (status: number, accountIds: string[] = [], error?: string) => {
       this.calls.push({ at: now.toISOString(), site: site.baseUrl, status, accountIds, error });
+      if (this.calls.length > 1000) this.calls.splice(0, this.calls.length - 1000);
+    };
     const fail = (status: number, error: string): Reply => {
       record(status, [], error);
       return { status, headers: json, body: { message: error } };

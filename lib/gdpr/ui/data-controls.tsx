@@ -1,5 +1,5 @@
 'use client';
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import Button from '@atlaskit/button/new';
 import Heading from '@atlaskit/heading';
 import SectionMessage from '@atlaskit/section-message';
@@ -40,17 +40,21 @@ export function DataControls({ locale, fetchWithAuth, onDeleted }: DataControlsP
   const [confirming, setConfirming] = useState(false);
   const [typed, setTyped] = useState('');
   const [status, setStatus] = useState<Status>({ kind: 'idle' });
+  // The latest fetcher, without re-running the effect when the parent passes a new function.
+  const fetcher = useRef(fetchWithAuth);
+  fetcher.current = fetchWithAuth;
 
   useEffect(() => {
     let live = true;
-    fetchWithAuth('/api/admin/data')
+    fetcher
+      .current('/api/admin/data')
       .then((r) => (r.ok ? (r.json() as Promise<Summary>) : null))
       .then((s) => live && setSummary(s))
       .catch(() => live && setSummary(null));
     return () => {
       live = false;
     };
-  }, [fetchWithAuth]);
+  }, []);
 
   if (!summary) return null;
   const busy = status.kind === 'busy';
