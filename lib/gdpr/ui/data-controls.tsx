@@ -42,7 +42,9 @@ export function DataControls({ locale, fetchWithAuth, onDeleted }: DataControlsP
   const [status, setStatus] = useState<Status>({ kind: 'idle' });
   // The latest fetcher, without re-running the effect when the parent passes a new function.
   const fetcher = useRef(fetchWithAuth);
-  fetcher.current = fetchWithAuth;
+  useEffect(() => {
+    fetcher.current = fetchWithAuth;
+  }, [fetchWithAuth]);
 
   useEffect(() => {
     let live = true;
