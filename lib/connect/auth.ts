@@ -13,6 +13,47 @@ import type { Tenant } from './tenants/types';
 
 export type TokenKind = 'page' | 'context' | 'session';
 
+/**
+ * Where in the product the token was issued: the issue/project (Jira) or content/space
+ * (Confluence) of the module. From the `context` claim of a context JWT, or from the signed page
+ * URL carried in a session token. APIs about one issue must check it, so a token obtained on one
+ * issue cannot read another issue the user may not see.
+ */
+export interface ProductScope {
+  issueId?: string;
+  issueKey?: string;
+  projectId?: string;
+  projectKey?: string;
+  contentId?: string;
+  spaceKey?: string;
+}
+
+const SCOPE_VALUE = /^[A-Za-z0-9_.~-]{1,64}$/;
+
+/** Keeps only well-formed string values (the claims are signed, but shapes vary by product). */
+export function cleanScope(raw: Record<string, unknown>): ProductScope | undefined {
+  const out: ProductScope = {};
+  for (const key of ['issueId', 'issueKey', 'projectId', 'projectKey', 'contentId', 'spaceKey'] as const) {
+    const v = raw[key];
+    if (typeof v === 'string' && SCOPE_VALUE.test(v)) out[key] = v;
+    else if (typeof v === 'number' && Number.isSafeInteger(v)) out[key] = String(v);
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+/** The scope in a context JWT's `context` claim (`{ jira: { issue: { id, key }, project: { id, key } } }`). */
+export function scopeFromContextClaim(context: unknown): ProductScope | undefined {
+  const c = (context ?? {}) as { jira?: { issue?: { id?: unknown; key?: unknown }; project?: { id?: unknown; key?: unknown } }; confluence?: { content?: { id?: unknown }; space?: { key?: unknown } } };
+  return cleanScope({
+    issueId: c.jira?.issue?.id,
+    issueKey: c.jira?.issue?.key,
+    projectId: c.jira?.project?.id,
+    projectKey: c.jira?.project?.key,
+    contentId: c.confluence?.content?.id,
+    spaceKey: c.confluence?.space?.key,
+  });
+}
+
 export interface RequestContext {
   tenant: Tenant;
   clientKey: string;
@@ -24,6 +65,8 @@ export interface RequestContext {
   tokenKind: TokenKind;
   /** Module the session was issued for, when authenticated by a session token. */
   module?: string;
+  /** Where in the product the token was issued (see ProductScope). */
+  scope?: ProductScope;
 }
 
 const pageLeeway = (rt: ConnectRuntime) => rt.config().leewaySeconds;
@@ -90,6 +133,7 @@ export async function authenticatePage(rt: ConnectRuntime, req: Request, opts: {
     locale: localeFor(rt, req, p.get('loc')),
     timeZone: normaliseTimeZone(p.get('tz')),
     tokenKind: 'page',
+    scope: scopeFromContextClaim(claims.context),
   };
 }
 
@@ -120,6 +164,7 @@ export async function authenticateApi(rt: ConnectRuntime, req: Request, opts: Ap
       timeZone: normaliseTimeZone(s.tz),
       tokenKind: 'session',
       module: s.mod,
+      scope: s.scp ? cleanScope(s.scp) : undefined,
     };
   }
   const token = tokenFromRequest(req.headers, url, false);
@@ -139,6 +184,7 @@ export async function authenticateApi(rt: ConnectRuntime, req: Request, opts: Ap
     license,
     locale: localeFor(rt, req, req.headers.get('x-connect-locale')),
     tokenKind: claims.qsh === CONTEXT_QSH ? 'context' : 'page',
+    scope: scopeFromContextClaim(claims.context),
   };
 }
 

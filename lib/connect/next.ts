@@ -1,5 +1,5 @@
 import { ConnectError, errorBody, toConnectError } from './errors';
-import { authenticateApi, authenticatePage, type ApiAuthOptions, type RequestContext } from './auth';
+import { authenticateApi, authenticatePage, cleanScope, type ApiAuthOptions, type RequestContext } from './auth';
 import { handleLifecycle } from './lifecycle';
 import type { LifecycleEventName } from './descriptor';
 import { frameAncestors } from './hosts';
@@ -49,7 +49,7 @@ export function createRouteWrappers(rt: ConnectRuntime, apiOpts: ApiAuthOptions 
     },
 
     /** Iframe pages loaded by the product: page JWT with computed qsh; issues a session token. */
-    withPageAuth(handler: ConnectHandler, opts: { module?: string } = {}) {
+    withPageAuth(handler: ConnectHandler, opts: { module?: string; scope?: (url: URL) => Record<string, unknown> } = {}) {
       return async (req: Request, route: RouteParams): Promise<Response> => {
         let ctx: RequestContext;
         try {
@@ -58,6 +58,9 @@ export function createRouteWrappers(rt: ConnectRuntime, apiOpts: ApiAuthOptions 
           return errorResponse(rt, err, frameHeaders());
         }
         try {
+          // The signed (qsh-covered) URL names where the page was loaded; the session keeps it.
+          const scope = opts.scope ? cleanScope(opts.scope(new URL(req.url))) : undefined;
+          if (scope) ctx = { ...ctx, scope };
           const sessionToken = await rt.sessions.issue({
             clientKey: ctx.clientKey,
             accountId: ctx.accountId,
@@ -65,6 +68,7 @@ export function createRouteWrappers(rt: ConnectRuntime, apiOpts: ApiAuthOptions 
             loc: ctx.locale,
             tz: ctx.timeZone,
             mod: opts.module,
+            scp: scope as Record<string, string> | undefined,
           });
           return withHeaders(await handler(req, { ...ctx, sessionToken }, route), frameHeaders(ctx.tenant.baseUrl));
         } catch (err) {

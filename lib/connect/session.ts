@@ -18,6 +18,8 @@ export interface SessionClaims {
   tz?: string;
   /** The module the page was loaded for (e.g. `admin`). */
   mod?: string;
+  /** Where in the product the page was loaded (issue/project ids from the signed URL). */
+  scp?: Record<string, string>;
 }
 
 const TYP = 'connect-session+jwt';
@@ -43,7 +45,7 @@ export class SessionTokens {
   private readonly recent = new Map<string, { token: string; reuseUntil: number }>();
 
   async issue(claims: SessionClaims, now = new Date()): Promise<string> {
-    const cacheKey = JSON.stringify([claims.clientKey, claims.accountId, claims.lic, claims.loc, claims.tz, claims.mod]);
+    const cacheKey = JSON.stringify([claims.clientKey, claims.accountId, claims.lic, claims.loc, claims.tz, claims.mod, claims.scp]);
     const hit = this.recent.get(cacheKey);
     if (hit && hit.reuseUntil > now.getTime()) return hit.token;
     const token = await this.sign(claims, now);
@@ -54,7 +56,7 @@ export class SessionTokens {
 
   private async sign(claims: SessionClaims, now: Date): Promise<string> {
     const iat = Math.floor(now.getTime() / 1000);
-    return new SignJWT({ tnt: claims.clientKey, lic: claims.lic, loc: claims.loc, tz: claims.tz, mod: claims.mod })
+    return new SignJWT({ tnt: claims.clientKey, lic: claims.lic, loc: claims.loc, tz: claims.tz, mod: claims.mod, scp: claims.scp })
       .setProtectedHeader({ alg: 'HS256', typ: TYP })
       .setIssuer(this.appKey)
       .setAudience(`${this.appKey}:session`)
@@ -83,6 +85,7 @@ export class SessionTokens {
       loc: typeof c.loc === 'string' ? c.loc : undefined,
       tz: typeof c.tz === 'string' ? c.tz : undefined,
       mod: typeof c.mod === 'string' ? c.mod : undefined,
+      scp: c.scp && typeof c.scp === 'object' ? (c.scp as Record<string, string>) : undefined,
     };
   }
 }

@@ -86,7 +86,7 @@ describe('panel page', () => {
 
 describe('checklist API', () => {
   it('adds, edits, checks, reorders and deletes items; who checked it comes from the product', async () => {
-    const auth = await bearer(siteA, ALICE);
+    const auth = await bearer(siteA, ALICE, { issueId: '20001' });
     const base = '/api/checklists/20001';
     expect((await call('GET', base, auth)).json).toMatchObject({ enabled: true, items: [], readOnly: false });
     const a = await call('POST', `${base}/items`, auth, { text: '  Write tests \n' });
@@ -116,8 +116,8 @@ describe('checklist API', () => {
   });
 
   it('keeps both changes when two users edit different items, and answers 409 with the current item on the same one', async () => {
-    const alice = await bearer(siteA, ALICE);
-    const bob = await bearer(siteA, BOB);
+    const alice = await bearer(siteA, ALICE, { issueId: '20002' });
+    const bob = await bearer(siteA, BOB, { issueId: '20002' });
     const base = '/api/checklists/20002';
     const one = (await call('POST', `${base}/items`, alice, { text: 'one' })).json.item;
     const two = (await call('POST', `${base}/items`, alice, { text: 'two' })).json.item;
@@ -137,8 +137,8 @@ describe('checklist API', () => {
   });
 
   it('adds concurrently without losing or duplicating items', async () => {
-    const alice = await bearer(siteA, ALICE);
-    const bob = await bearer(siteA, BOB);
+    const alice = await bearer(siteA, ALICE, { issueId: '20003' });
+    const bob = await bearer(siteA, BOB, { issueId: '20003' });
     const base = '/api/checklists/20003';
     const results = await Promise.all(Array.from({ length: 12 }, (_, i) => call('POST', `${base}/items`, i % 2 ? alice : bob, { text: `item ${i}` })));
     expect(results.every((r) => r.status === 201)).toBe(true);
@@ -147,7 +147,7 @@ describe('checklist API', () => {
   });
 
   it('enforces input limits with clear errors', async () => {
-    const auth = await bearer(siteA, ALICE);
+    const auth = await bearer(siteA, ALICE, { issueId: '20004' });
     const items = '/api/checklists/20004/items';
     const long = await call('POST', items, auth, { text: 'x'.repeat(501) });
     expect(long.status).toBe(422);
@@ -164,7 +164,7 @@ describe('checklist API', () => {
   });
 
   it('refuses the 201st item of a checklist', async () => {
-    const auth = await bearer(siteA, ALICE);
+    const auth = await bearer(siteA, ALICE, { issueId: '20005' });
     const items = '/api/checklists/20005/items';
     for (let i = 0; i < 200; i += 20) {
       const batch = await Promise.all(Array.from({ length: 20 }, (_, j) => call('POST', items, auth, { text: `n${i + j}` })));
@@ -178,7 +178,7 @@ describe('checklist API', () => {
 
 describe('license on every request', () => {
   it('lic=none: reads work, every write is 403 LICENSE_REQUIRED', async () => {
-    const licensed = await bearer(siteA, ALICE);
+    const licensed = await bearer(siteA, ALICE, { issueId: '20010' });
     const item = (await call('POST', '/api/checklists/20010/items', licensed, { text: 'keep me' })).json.item;
     const auth = await bearer(siteA, ALICE, { lic: 'none', issueId: '20010' });
     const read = await call('GET', '/api/checklists/20010', auth);
@@ -196,7 +196,7 @@ describe('license on every request', () => {
   });
 
   it('lic absent follows LICENSE_WHEN_ABSENT (unlicensed here)', async () => {
-    const auth = await bearer(siteA, ALICE, { lic: undefined });
+    const auth = await bearer(siteA, ALICE, { lic: undefined, issueId: '20011' });
     const r = await call('POST', '/api/checklists/20011/items', auth, { text: 'x' });
     expect([r.status, r.json.error.code]).toEqual([403, 'LICENSE_REQUIRED']);
   });
@@ -206,16 +206,16 @@ describe('license on every request', () => {
     product.sites.push(site);
     product.licenses.set(site.clientKey, { active: false });
     await install(app.url, keys, site);
-    const auth = `JWT ${await contextToken(site, ALICE)}`;
+    const auth = `JWT ${await contextToken(site, ALICE, { issueId: '20012' })}`;
     const r = await call('POST', '/api/checklists/20012/items', auth, { text: 'x' }, { 'x-connect-license': 'active' });
     expect([r.status, r.json.error.code]).toEqual([403, 'LICENSE_REQUIRED']);
-    const ok = await call('POST', '/api/checklists/20012/items', `JWT ${await contextToken(siteA, ALICE)}`, { text: 'x' });
+    const ok = await call('POST', '/api/checklists/20012/items', `JWT ${await contextToken(siteA, ALICE, { issueId: '20012' })}`, { text: 'x' });
     expect(ok.status).toBe(201);
     expect(product.calls.some((c) => c.site === site.clientKey && c.path.startsWith('/rest/atlassian-connect/1/addons/'))).toBe(true);
   });
 
   it('anonymous users can read but not write', async () => {
-    const { token } = await sessionFor(app.url, siteA, '', {});
+    const { token } = await sessionFor(app.url, siteA, '', { issueId: '20013' });
     const auth = `Bearer ${token}`;
     expect((await call('GET', '/api/checklists/20013', auth)).json.readOnly).toBe(true);
     const r = await call('POST', '/api/checklists/20013/items', auth, { text: 'x' });
@@ -223,18 +223,36 @@ describe('license on every request', () => {
   });
 });
 
+describe('issue scope', () => {
+  it('a token issued on one issue cannot read or change another issue of the same site', async () => {
+    const onA = await bearer(siteA, ALICE, { issueId: '50001' });
+    const item = (await call('POST', '/api/checklists/50001/items', onA, { text: 'only on 50001' })).json.item;
+    const onB = await bearer(siteA, ALICE, { issueId: '50002' });
+    for (const auth of [onB, `JWT ${await contextToken(siteA, ALICE, { issueId: '50002' })}`, `JWT ${await contextToken(siteA, ALICE)}`]) {
+      const read = await call('GET', '/api/checklists/50001', auth);
+      expect([read.status, read.json.error.code]).toEqual([403, 'FORBIDDEN']);
+      expect((await call('PATCH', `/api/checklists/50001/items/${item.id}`, auth, { version: 1, text: 'changed' })).status).toBe(403);
+      expect((await call('POST', '/api/checklists/50001/items', auth, { text: 'x' })).status).toBe(403);
+    }
+    // an admin-page session is not an issue session either
+    const admin = `Bearer ${(await sessionFor(app.url, siteA, ALICE, {}, '/admin')).token}`;
+    expect((await call('GET', '/api/checklists/50001', admin)).status).toBe(403);
+    expect((await call('GET', '/api/checklists/50001', onA)).json.items).toMatchObject([{ text: 'only on 50001' }]);
+  });
+});
+
 describe('tenant isolation', () => {
   it("one site's tokens never read or change another site's items, even with the right ids", async () => {
-    const a = await bearer(siteA, ALICE);
+    const a = await bearer(siteA, ALICE, { issueId: '30001' });
     const item = (await call('POST', '/api/checklists/30001/items', a, { text: 'A secret' })).json.item;
-    for (const b of [await bearer(siteB, ALICE), `JWT ${await contextToken(siteB, ALICE)}`]) {
+    for (const b of [await bearer(siteB, ALICE, { issueId: '30001' }), `JWT ${await contextToken(siteB, ALICE, { issueId: '30001' })}`]) {
       expect((await call('GET', '/api/checklists/30001', b)).json.items).toEqual([]);
       expect((await call('PATCH', `/api/checklists/30001/items/${item.id}`, b, { version: 1, text: 'pwned' })).status).toBe(404);
       expect((await call('POST', `/api/checklists/30001/items/${item.id}/move`, b, { afterId: null })).status).toBe(404);
       expect((await call('DELETE', `/api/checklists/30001/items/${item.id}?version=1`, b)).status).toBe(404);
     }
     // A token naming site A but signed with site B's secret is not site A.
-    const forged = `JWT ${await contextToken(siteA, ALICE, { secret: siteB.sharedSecret })}`;
+    const forged = `JWT ${await contextToken(siteA, ALICE, { secret: siteB.sharedSecret, issueId: '30001' })}`;
     expect((await call('GET', '/api/checklists/30001', forged)).status).toBe(401);
     expect((await call('GET', '/api/checklists/30001', a)).json.items).toMatchObject([{ id: item.id, text: 'A secret', version: 1 }]);
   });

@@ -98,19 +98,22 @@ export async function pageUrl(
 }
 
 /** A context JWT as `AP.context.getToken()` returns it. */
-export function contextToken(site: Site, accountId?: string, opts: { ttlSeconds?: number; secret?: string } = {}): Promise<string> {
+export function contextToken(site: Site, accountId?: string, opts: { ttlSeconds?: number; secret?: string; issueId?: string } = {}): Promise<string> {
   return signSymmetricToken({
     sharedSecret: opts.secret ?? site.sharedSecret,
     issuer: site.clientKey,
     qsh: 'context-qsh',
     accountId,
     ttlSeconds: opts.ttlSeconds,
+    // As the product signs it for an issue-view module: where the iframe is.
+    claims: opts.issueId ? { context: { jira: { issue: { id: opts.issueId, key: `CHK-${opts.issueId}` }, project: { id: '100', key: 'CHK' } } } } : {},
   });
 }
 
 /** Loads a page and returns the session token the app put in its bootstrap. */
-export async function sessionFor(app: string, site: Site, accountId: string, params: PageParams = {}): Promise<{ token: string; boot: Bootstrap; html: string }> {
-  const res = await fetch(await pageUrl(app, site, '/panel/issue', { accountId, params: { issueKey: 'CHK-1', issueId: '10001', projectKey: 'CHK', projectId: '100', lic: 'active', ...params } }));
+export async function sessionFor(app: string, site: Site, accountId: string, params: PageParams = {}, path = '/panel/issue'): Promise<{ token: string; boot: Bootstrap; html: string }> {
+  const defaults = path === '/panel/issue' ? { issueKey: 'CHK-1', issueId: '10001', projectKey: 'CHK', projectId: '100' } : {};
+  const res = await fetch(await pageUrl(app, site, path, { accountId, params: { ...defaults, lic: 'active', ...params } }));
   const html = await res.text();
   if (res.status !== 200) throw new Error(`panel page ${res.status}: ${html}`);
   const boot = readBootstrap(html);

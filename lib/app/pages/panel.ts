@@ -7,6 +7,12 @@ import { renderShell } from './shell';
 
 const opt = (v: string | null, re: RegExp) => (v && re.test(v) ? v : null);
 
+/** The issue and project the page was signed for; the session token is bound to them. */
+export function panelScope(url: URL): Record<string, unknown> {
+  const q = url.searchParams;
+  return { issueId: q.get('issueId'), issueKey: q.get('issueKey'), projectId: q.get('projectId'), projectKey: q.get('projectKey') };
+}
+
 /**
  * GET /panel/issue: the issue glance / web panel. The page JWT (qsh) was verified by
  * withPageAuth; the issue and project come from that signed URL. Answers the cached shell.

@@ -1,6 +1,6 @@
 import { withPageAuth } from '@/lib/app/connect';
-import { panelPage } from '@/lib/app/pages/panel';
+import { panelPage, panelScope } from '@/lib/app/pages/panel';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = withPageAuth(panelPage, { module: 'panel' });
+export const GET = withPageAuth(panelPage, { module: 'panel', scope: panelScope });
