@@ -40,7 +40,7 @@ afterAll(async () => {
 });
 
 const get = (path: string, headers: Record<string, string> = {}) => fetch(app.url + path, { headers });
-const jwt = async (accountId?: string) => `JWT ${await contextToken(site, accountId)}`;
+const jwt = async (accountId?: string, issueId?: string) => `JWT ${await contextToken(site, accountId, { issueId })}`;
 async function api(method: string, path: string, auth: string | undefined, body?: unknown) {
   const res = await fetch(app.url + path, {
     method,
@@ -104,7 +104,7 @@ describe('admin data controls', () => {
   });
 
   it('exports the site’s data as a JSON download, then deletes it all after confirmation', async () => {
-    const user = await jwt(USER);
+    const user = await jwt(USER, '10001'); // as the issue panel on issue 10001 holds it
     expect((await api('POST', '/api/checklists/10001/items', user, { text: 'Check the logs' })).status).toBe(201);
     expect((await api('PUT', '/api/preferences', user, { hideCompleted: true })).status).toBe(200);
 
