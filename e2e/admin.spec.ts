@@ -2,7 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from './fixtures';
-import { ADMIN, apiFromFrame, expectFitsContent, itemTexts, PANEL, panelReady } from './support/app';
+import { ADMIN, apiFromFrame, expectFitsContent, itemTexts, PANEL, panelReady, typeInto } from './support/app';
 
 /** The reference app's admin page inside the emulated Jira settings, and its effect on the panel. */
 
@@ -15,7 +15,7 @@ test.describe('the admin page', () => {
     await product.resized(ADMIN);
     await frame.getByTestId('admin-template-enabled--hidden-checkbox').check();
     await frame.getByTestId('admin-template-add').click();
-    await frame.getByTestId('admin-template-item-0').fill('Definition of done reviewed');
+    await typeInto(frame.getByTestId('admin-template-item-0'), 'Definition of done reviewed');
     await frame.getByTestId('admin-save').click();
     await expect(frame.getByTestId('admin-saved')).toBeVisible();
     await expectFitsContent(frame);
@@ -38,7 +38,7 @@ test.describe('the admin page', () => {
     const frame = product.frame(ADMIN);
     await expect(frame.getByTestId('admin-ready')).toBeVisible({ timeout: 20_000 });
     await frame.getByTestId('admin-projects-listed').check();
-    await frame.getByTestId('admin-projects-keys').fill('DEMO');
+    await typeInto(frame.getByTestId('admin-projects-keys'), 'DEMO');
     await frame.getByTestId('admin-save').click();
     await expect(frame.getByTestId('admin-saved')).toBeVisible();
     await product.issue('OPS-2');

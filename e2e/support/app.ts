@@ -13,9 +13,21 @@ export async function panelReady(frame: FrameLocator): Promise<Locator> {
   return ready;
 }
 
+/**
+ * Types like a person. Firefox ESR over WebDriver BiDi sets the value on `fill()` without the
+ * input events React listens to (the app's state stays empty), so type the keys instead.
+ */
+export async function typeInto(input: Locator, text: string): Promise<void> {
+  await input.click();
+  await input.press('ControlOrMeta+a');
+  await input.press('Delete');
+  await input.pressSequentially(text);
+  await expect(input).toHaveValue(text);
+}
+
 export async function addItem(frame: FrameLocator, text: string): Promise<void> {
   const before = await frame.getByTestId('checklist-item').count();
-  await frame.getByTestId('checklist-add-input').fill(text);
+  await typeInto(frame.getByTestId('checklist-add-input'), text);
   await frame.getByTestId('checklist-add-submit').click();
   await expect(frame.getByTestId('checklist-item')).toHaveCount(before + 1);
   await expect(frame.getByTestId('checklist-item-text').filter({ hasText: text })).toBeVisible();
