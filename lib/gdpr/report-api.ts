@@ -8,8 +8,8 @@ import { isProductApiError, type ProductRequester } from '@/lib/connect/product'
  * Sources (Atlassian developer documentation):
  * - User privacy guide for app developers:
  *   https://developer.atlassian.com/cloud/jira/platform/user-privacy-developer-guide/
- *   (same for Confluence: https://developer.atlassian.com/cloud/confluence/user-privacy-developer-guide/,
- *   Forge: https://developer.atlassian.com/platform/forge/user-privacy-guidelines/)
+ *   (the same guide per product, e.g. https://developer.atlassian.com/cloud/jira/software/user-privacy-developer-guide,
+ *   and for Forge: https://developer.atlassian.com/platform/forge/user-privacy-guidelines/)
  * - Forge's helper over the same endpoint, which pins the path and batch size:
  *   https://developer.atlassian.com/platform/forge/runtime-reference/privacy-api/
  *   ("calls the /report-accounts endpoint and handles requests with more than 90 accounts";
