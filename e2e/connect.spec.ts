@@ -180,3 +180,35 @@ test('accessibility: the general page in the product has no serious or critical 
   const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 });
+
+test.describe('the emulator controls', () => {
+  test('the control page uninstalls, installs and sets faults', async ({ emu, page }) => {
+    await page.goto(`${emu.url}/_emu`);
+    await expect(page.getByTestId('status-jira')).toHaveText('installed, enabled');
+    await page.getByTestId('ctl-uninstall-jira').click();
+    await expect(page.getByTestId('ctl-msg')).toContainText('uninstalled: 204');
+    await expect(page.getByTestId('status-jira')).toHaveText('not installed');
+    await page.getByTestId('ctl-install-jira').click();
+    await expect(page.getByTestId('ctl-msg')).toContainText('installed: 204');
+    await expect(page.getByTestId('status-jira')).toHaveText('installed, enabled');
+    await page.getByLabel('Added latency (ms)').fill('250');
+    await page.getByLabel('Connection refused (close every socket)').check();
+    await page.getByRole('button', { name: 'Apply faults' }).click();
+    await expect(page.getByTestId('ctl-msg')).toBeVisible();
+    expect(emu.faults).toMatchObject({ latencyMs: 250, refuse: true });
+    const results = await new AxeBuilder({ page }).analyze();
+    expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+  });
+
+  test('a Confluence site installs the app too', async ({ emu, page }) => {
+    const results = await emu.install('confluence');
+    expect(results.map((r) => [r.event, r.status])).toEqual([
+      ['installed', 204],
+      ['enabled', 204],
+    ]);
+    await page.goto(`${emu.site('confluence').baseUrl}/spaces/DOCS/pages/65537`);
+    // The app has no macros yet; once it has, each renders in its own iframe.
+    await expect(page.getByTestId('no-macros').or(page.locator('section.ac-macro iframe').first())).toBeVisible();
+    await emu.uninstall('confluence');
+  });
+});

@@ -36,17 +36,16 @@ function query(viewer: Partial<Viewer> = {}): string {
 
 export const test = base.extend<{ emu: Emulator; product: ProductPages }, { stack: Stack }>({
   stack: [
-    // eslint-disable-next-line no-empty-pattern
-    async ({}, use, workerInfo) => {
+    async ({}, provide, workerInfo) => {
       const stack = await startStack(workerInfo.parallelIndex);
-      await use(stack);
+      await provide(stack);
       await stack.stop();
     },
     { scope: 'worker', timeout: 150_000 },
   ],
-  emu: async ({ stack }, use, testInfo) => {
+  emu: async ({ stack }, provide, testInfo) => {
     await ready(stack.emu);
-    await use(stack.emu);
+    await provide(stack.emu);
     if (testInfo.status !== testInfo.expectedStatus) {
       await testInfo.attach('emulator-state.json', { body: JSON.stringify(stack.emu.state(), null, 2), contentType: 'application/json' });
       await testInfo.attach('product-rest-calls.json', { body: JSON.stringify(stack.emu.restLog.list(), null, 2), contentType: 'application/json' });
@@ -54,10 +53,10 @@ export const test = base.extend<{ emu: Emulator; product: ProductPages }, { stac
       await testInfo.attach('app-output.txt', { body: stack.appOutput().slice(-20_000), contentType: 'text/plain' });
     }
   },
-  product: async ({ page, emu }, use) => {
+  product: async ({ page, emu }, provide) => {
     const frameSel = (k: string) => `iframe[data-testid="ac-frame-${k}"]`;
     const d = () => emu.site('jira').descriptor!;
-    await use({
+    await provide({
       issue: async (key, viewer) => {
         await page.goto(`${emu.site('jira').baseUrl}/browse/${key}?${query(viewer)}`);
       },

@@ -39,7 +39,7 @@ cleanup() {
 }
 trap cleanup INT TERM EXIT
 
-EMU_PORT="$EMU_PORT" EMU_APP_URL="$APP_URL" EMU_INSTALL=1 EMU_STATE_FILE="$DATA_DIR/emulator-sites.json" \
+EMU_PORT="$EMU_PORT" EMU_APP_URL="$APP_URL" EMU_INSTALL=1 EMU_FORGE_APP_ID="${FORGE_APP_ID:-7e57f0e9-0000-4000-8000-00000000f0e9}" EMU_STATE_FILE="$DATA_DIR/emulator-sites.json" \
   node --import tsx emulator/server.ts >"$DATA_DIR/emulator.log" 2>&1 &
 pids+=($!)
 
@@ -48,6 +48,7 @@ APP_ENV=development NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 NEXT_DIST_DIR=
   CONNECT_KEYS_CDN_URL="http://localhost:$((EMU_PORT + 1))" \
   ALLOWED_PRODUCT_HOSTS="localhost:$EMU_PORT,127.0.0.1:$EMU_PORT" \
   AP_JS_URL="$EMU_URL/atlassian-connect/all.js" OAUTH_AUTH_SERVER_URL="$EMU_URL" \
+  FORGE_JWKS_URL="$EMU_URL/.well-known/jwks.json" FORGE_APP_ID="${FORGE_APP_ID:-7e57f0e9-0000-4000-8000-00000000f0e9}" \
   node node_modules/next/dist/bin/next start -p "$APP_PORT" -H 127.0.0.1 >"$DATA_DIR/app.log" 2>&1 &
 pids+=($!)
 

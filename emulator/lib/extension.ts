@@ -53,6 +53,7 @@ export async function loadForgeExtension(emu: EmulatorHandle): Promise<EmulatorE
   type ForgeModule = { createForgeExtension?: (emu: EmulatorHandle) => EmulatorExtension | Promise<EmulatorExtension> };
   // CommonJS loaders (tsx, Playwright) transpile TypeScript on require; ESM ones (vitest) on import.
   const mod: ForgeModule =
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     typeof require === 'function' ? (require(FORGE_ENTRY) as ForgeModule) : ((await import(pathToFileURL(FORGE_ENTRY).href)) as ForgeModule);
   if (typeof mod.createForgeExtension !== 'function') {
     throw new Error(`${FORGE_ENTRY} must export createForgeExtension(emu)`);

@@ -18,7 +18,7 @@
   function originOf(url) {
     try {
       return url ? new URL(url).origin : '';
-    } catch (e) {
+    } catch {
       return '';
     }
   }

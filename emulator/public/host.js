@@ -18,7 +18,7 @@
       if (!cfg) {
         try {
           cfg = JSON.parse(iframe.getAttribute('data-ac-config') || '{}');
-        } catch (e) {
+        } catch {
           cfg = {};
         }
         configs.set(iframe, cfg);
