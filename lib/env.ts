@@ -57,8 +57,6 @@ const schema = z.object({
   /** Consecutive failed calls (timeout, network, 5xx) that open a site's circuit, and how long it stays open. */
   PRODUCT_API_BREAKER_FAILURES: int(1, 100).default(5),
   PRODUCT_API_BREAKER_OPEN_MS: int(1_000, 600_000).default(30_000),
-  /** Product reads that pages render are fresh this long; then served stale while refreshed in the background. */
-  PRODUCT_CACHE_FRESH_SECONDS: int(0, 86_400).default(60),
   /** Exposes /bench/* twins of authenticated routes without authentication (benchmarks only). */
   BENCH_ROUTES: bool.default(false),
   FORGE_APP_ID: z

@@ -1,6 +1,6 @@
 import 'server-only';
 import { isAllowedProductUrl } from '@/lib/connect/hosts';
-import { createProductClient, isProductApiError, productErrorToConnectError, type ProductClient } from '@/lib/connect/product';
+import { createProductClient, isProductApiError, productErrorToConnectError, type ProductClientOptions, type ProductClient } from '@/lib/connect/product';
 import type { Tenant } from '@/lib/connect/tenants/types';
 import { env } from '@/lib/env';
 import { log } from '@/lib/log';
@@ -39,16 +39,24 @@ export function clientPort(client: ProductClient): ProductPort {
 
 const g = globalThis as unknown as { __productClient?: ProductClient; __productPort?: ProductPort };
 
+/** The app's product-client settings (deadline, breaker, bulkhead) from the validated env. */
+export function productClientOptions(resolveTenant: ProductClientOptions['resolveTenant']): ProductClientOptions {
+  const e = env();
+  return {
+    appKey: e.APP_KEY,
+    resolveTenant,
+    authServerUrl: e.OAUTH_AUTH_SERVER_URL,
+    timeoutMs: e.PRODUCT_API_TIMEOUT_MS,
+    breaker: { failureThreshold: e.PRODUCT_API_BREAKER_FAILURES, halfOpenAfterMs: e.PRODUCT_API_BREAKER_OPEN_MS },
+    bulkhead: { maxConcurrent: e.PRODUCT_API_CONCURRENCY },
+    isAllowedBaseUrl: (u) => isAllowedProductUrl(u, e.ALLOWED_PRODUCT_HOSTS),
+    log: log(),
+  };
+}
+
 /** The process's product client (one per process, shared by every tenant). */
 export function productClient(): ProductClient {
-  g.__productClient ??= createProductClient({
-    appKey: env().APP_KEY,
-    resolveTenant: async (clientKey) => (await runtime().tenants.get(clientKey))?.tenant ?? null,
-    authServerUrl: env().OAUTH_AUTH_SERVER_URL,
-    timeoutMs: env().PRODUCT_API_TIMEOUT_MS,
-    isAllowedBaseUrl: (u) => isAllowedProductUrl(u, env().ALLOWED_PRODUCT_HOSTS),
-    log: log(),
-  });
+  g.__productClient ??= createProductClient(productClientOptions(async (clientKey) => (await runtime().tenants.get(clientKey))?.tenant ?? null));
   return g.__productClient;
 }
 

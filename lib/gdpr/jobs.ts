@@ -1,10 +1,9 @@
 import 'server-only';
-import { env } from '@/lib/env';
 import { log } from '@/lib/log';
 import { db } from '@/lib/db';
-import { isAllowedProductUrl } from '@/lib/connect/hosts';
 import { createProductClient, type ProductClient } from '@/lib/connect/product';
 import { runtime } from '@/lib/app/connect';
+import { productClientOptions } from '@/lib/app/product';
 import { forgetDisplayNames } from '@/lib/checklists/people';
 import { forgetSettings } from '@/lib/settings/service';
 import { runPersonalDataReport } from './reporter';
@@ -15,15 +14,7 @@ let client: ProductClient | undefined;
 
 /** A product client of its own, so a slow background job never queues behind page requests. */
 function jobsProductClient(): ProductClient {
-  const e = env();
-  client ??= createProductClient({
-    appKey: e.APP_KEY,
-    resolveTenant: (clientKey) => runtime().store.find(clientKey),
-    authServerUrl: e.OAUTH_AUTH_SERVER_URL,
-    timeoutMs: e.PRODUCT_API_TIMEOUT_MS,
-    isAllowedBaseUrl: (u) => isAllowedProductUrl(u, e.ALLOWED_PRODUCT_HOSTS),
-    log: log(),
-  });
+  client ??= createProductClient(productClientOptions((clientKey) => runtime().store.find(clientKey)));
   return client;
 }
 

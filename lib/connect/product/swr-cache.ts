@@ -31,7 +31,7 @@ export interface Cached<T> {
 }
 
 export interface SwrCacheOptions {
-  /** Default fresh window in ms (env PRODUCT_CACHE_FRESH_SECONDS × 1000). */
+  /** Default fresh window in ms. */
   freshMs: number;
   /** After this age a read waits for a refresh instead of answering at once. Default Infinity. */
   maxStaleMs?: number;
