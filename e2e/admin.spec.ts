@@ -2,7 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from './fixtures';
-import { ADMIN, apiFromFrame, expectFitsContent, itemTexts, PANEL, panelReady, typeInto } from './support/app';
+import { ADMIN, apiFromFrame, expectFitsContent, itemTexts, PANEL, panelReady, restoreDefaultSettings, typeInto } from './support/app';
 
 /** The reference app's admin page inside the emulated Jira settings, and its effect on the panel. */
 
@@ -31,6 +31,9 @@ test.describe('the admin page', () => {
     expect(await itemTexts(panel)).toEqual(['Definition of done reviewed']);
     // Every product call the app made was authenticated (JWT/qsh or OAuth) to the emulator's satisfaction.
     expect(emu.restLog.list().filter((r) => r.status === 401)).toEqual([]);
+    await product.module(ADMIN);
+    await expect(frame.getByTestId('admin-ready')).toBeVisible({ timeout: 20_000 });
+    await restoreDefaultSettings(frame);
   });
 
   test('limiting the panel to listed projects hides it elsewhere', async ({ product }) => {
@@ -48,9 +51,7 @@ test.describe('the admin page', () => {
     // Back to all projects for the other tests of this worker.
     await product.module(ADMIN);
     await expect(frame.getByTestId('admin-ready')).toBeVisible({ timeout: 20_000 });
-    await frame.getByTestId('admin-projects-all').check();
-    await frame.getByTestId('admin-save').click();
-    await expect(frame.getByTestId('admin-saved')).toBeVisible();
+    await restoreDefaultSettings(frame);
   });
 
   test('an ordinary user cannot reach or change the settings', async ({ page, product }) => {

@@ -73,3 +73,16 @@ export async function expectFitsContent(frame: FrameLocator, slack = 24): Promis
     )
     .toBe('fits');
 }
+
+/**
+ * Puts the site's settings back to the defaults through the app's API (as the admin whose
+ * admin page is open), so later tests of the same worker start from a clean site.
+ */
+export async function restoreDefaultSettings(adminFrame: FrameLocator): Promise<void> {
+  const overview = await apiFromFrame(adminFrame, 'GET', '/api/settings');
+  const put = await apiFromFrame(adminFrame, 'PUT', '/api/settings', {
+    version: overview.body.version,
+    settings: { template: { enabled: false, items: [] }, projects: { mode: 'all', keys: [] }, showCheckedBy: true },
+  });
+  expect(put.status).toBe(200);
+}
