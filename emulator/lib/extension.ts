@@ -51,10 +51,15 @@ const FORGE_ENTRY = path.join(__dirname, '..', 'forge', 'index.ts');
 export async function loadForgeExtension(emu: EmulatorHandle): Promise<EmulatorExtension | undefined> {
   if (process.env.EMU_FORGE === '0' || !existsSync(FORGE_ENTRY)) return undefined;
   type ForgeModule = { createForgeExtension?: (emu: EmulatorHandle) => EmulatorExtension | Promise<EmulatorExtension> };
-  // CommonJS loaders (tsx, Playwright) transpile TypeScript on require; ESM ones (vitest) on import.
-  const mod: ForgeModule =
+  // tsx and vitest transpile TypeScript on import(); Playwright's loader only on require().
+  let mod: ForgeModule;
+  try {
+    mod = (await import(pathToFileURL(FORGE_ENTRY).href)) as ForgeModule;
+  } catch (err) {
+    if (typeof require !== 'function') throw err;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    typeof require === 'function' ? (require(FORGE_ENTRY) as ForgeModule) : ((await import(pathToFileURL(FORGE_ENTRY).href)) as ForgeModule);
+    mod = require(FORGE_ENTRY) as ForgeModule;
+  }
   if (typeof mod.createForgeExtension !== 'function') {
     throw new Error(`${FORGE_ENTRY} must export createForgeExtension(emu)`);
   }
