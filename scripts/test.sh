@@ -15,7 +15,7 @@ count() {
   local f=$1
   [ -f "$f" ] || return 0
   read -r p fl sk < <(node -e '
-    const r = require(process.argv[1]);
+    const r = require(require("path").resolve(process.argv[1]));
     console.log(r.numPassedTests, r.numFailedTests, (r.numPendingTests||0) + (r.numTodoTests||0));' "$f")
   passed=$((passed + p)) failed=$((failed + fl)) skipped=$((skipped + sk))
 }
@@ -45,11 +45,12 @@ fi
 
 if [ -f playwright.config.ts ] && [ "${SKIP_E2E:-0}" != "1" ]; then
   step "end-to-end (Playwright)"
-  npx playwright test --reporter=list,json > >(tee .tmp/reports/playwright.out) 2>&1 || status=1
+  rm -f .tmp/reports/playwright.json
+  PLAYWRIGHT_JSON_OUTPUT_NAME=.tmp/reports/playwright.json npx playwright test --reporter=list,json || status=1
   if [ -f .tmp/reports/playwright.json ]; then
     read -r p fl sk < <(node -e '
       const r = require(process.argv[1]); const s = r.stats || {};
-      console.log(s.expected||0, (s.unexpected||0) + (s.flaky||0) * 0, s.skipped||0);' "$PWD/.tmp/reports/playwright.json")
+      console.log(s.expected||0, s.unexpected||0, s.skipped||0);' "$PWD/.tmp/reports/playwright.json")
     passed=$((passed + p)) failed=$((failed + fl)) skipped=$((skipped + sk))
   fi
 fi
