@@ -50,7 +50,7 @@ if [ -f playwright.config.ts ] && [ "${SKIP_E2E:-0}" != "1" ]; then
   if [ -f .tmp/reports/playwright.json ]; then
     read -r p fl sk < <(node -e '
       const r = require(process.argv[1]); const s = r.stats || {};
-      console.log(s.expected||0, s.unexpected||0, s.skipped||0);' "$PWD/.tmp/reports/playwright.json")
+      console.log((s.expected||0) + (s.flaky||0), s.unexpected||0, s.skipped||0);' "$PWD/.tmp/reports/playwright.json")
     passed=$((passed + p)) failed=$((failed + fl)) skipped=$((skipped + sk))
   fi
 fi
