@@ -34,21 +34,24 @@ test.describe('the issue panel', () => {
     await product.resized(GLANCE);
   });
 
+  // `module` is the descriptor's module name, which the product translates through the app's
+  // Connect translation files (fetched at install).
   const LOCALES = [
-    { locale: 'en', lang: 'en', add: 'Add' },
-    { locale: 'de', lang: 'de', add: 'Hinzufügen' },
-    { locale: 'fr', lang: 'fr', add: 'Ajouter' },
-    { locale: 'es', lang: 'es', add: 'Añadir' },
-    { locale: 'ja', lang: 'ja', add: '追加' },
-    { locale: 'pt-BR', lang: 'pt-BR', add: 'Adicionar' },
+    { locale: 'en', lang: 'en', add: 'Add', module: 'Checklist' },
+    { locale: 'de', lang: 'de', add: 'Hinzufügen', module: 'Checkliste' },
+    { locale: 'fr', lang: 'fr', add: 'Ajouter', module: 'Liste de contrôle' },
+    { locale: 'es', lang: 'es', add: 'Añadir', module: 'Lista de comprobación' },
+    { locale: 'ja', lang: 'ja', add: '追加', module: 'チェックリスト' },
+    { locale: 'pt-BR', lang: 'pt-BR', add: 'Adicionar', module: 'Checklist' },
   ] as const;
   for (const l of LOCALES) {
-    test(`speaks ${l.locale}`, async ({ product }) => {
+    test(`speaks ${l.locale}`, async ({ page, product }) => {
       await product.issue('DEMO-2', { locale: l.locale });
       const frame = product.frame(PANEL);
       await panelReady(frame);
       await expect(frame.locator('html')).toHaveAttribute('lang', l.lang);
       await expect(frame.getByTestId('checklist-add-submit')).toHaveText(l.add);
+      await expect(page.locator(`#h-${PANEL}`)).toHaveText(l.module);
     });
   }
 

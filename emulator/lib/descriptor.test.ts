@@ -34,6 +34,9 @@ describe('descriptor modules', () => {
     const paths = descriptor.translations!.paths;
     expect(translationKeyFor(paths, 'de')).toBe('de_DE');
     expect(translationKeyFor(paths, 'pt-BR')).toBe('pt_BR');
+    expect(translationKeyFor({ 'de-DE': '/de.json', 'pt-BR': '/pt.json' }, 'de')).toBe('de-DE');
+    expect(translationKeyFor({ 'de-DE': '/de.json', 'pt-BR': '/pt.json' }, 'pt-BR')).toBe('pt-BR');
+    expect(translationKeyFor({ 'de-DE': '/de.json' }, 'fr')).toBeUndefined();
     expect(moduleName(m, translations, paths, 'de')).toBe('Konfigurieren');
     expect(moduleName(m, translations, paths, 'ja')).toBe('C');
   });

@@ -98,16 +98,14 @@ export async function fetchDescriptor(appUrl: string, timeoutMs = 10_000): Promi
 }
 
 /**
- * Connect translation files are keyed by locale (`de_DE`, `pt_BR` or just `de`); pick the file
- * for an app locale by exact tag, then by language.
+ * Connect translation files are keyed by locale (`de-DE`, `de_DE`, `pt-BR` or just `de`); pick
+ * the file for an app locale by exact tag, then by language.
  */
 export function translationKeyFor(paths: Record<string, string>, locale: string): string | undefined {
-  const want = locale.replace('-', '_').toLowerCase();
+  const norm = (tag: string) => tag.replace(/_/g, '-').toLowerCase();
+  const want = norm(locale);
   const keys = Object.keys(paths);
-  return (
-    keys.find((k) => k.toLowerCase() === want) ??
-    keys.find((k) => k.toLowerCase().split('_')[0] === want.split('_')[0])
-  );
+  return keys.find((k) => norm(k) === want) ?? keys.find((k) => norm(k).split('-')[0] === want.split('-')[0]);
 }
 
 /** The module's name in the viewer's locale, falling back to its default value. */

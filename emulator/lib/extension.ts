@@ -51,15 +51,13 @@ const FORGE_ENTRY = path.join(__dirname, '..', 'forge', 'index.ts');
 export async function loadForgeExtension(emu: EmulatorHandle): Promise<EmulatorExtension | undefined> {
   if (process.env.EMU_FORGE === '0' || !existsSync(FORGE_ENTRY)) return undefined;
   type ForgeModule = { createForgeExtension?: (emu: EmulatorHandle) => EmulatorExtension | Promise<EmulatorExtension> };
-  // tsx and vitest transpile TypeScript on import(); Playwright's loader only on require().
-  let mod: ForgeModule;
-  try {
-    mod = (await import(pathToFileURL(FORGE_ENTRY).href)) as ForgeModule;
-  } catch (err) {
-    if (typeof require !== 'function') throw err;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    mod = require(FORGE_ENTRY) as ForgeModule;
-  }
+  // Under a CommonJS TypeScript hook (tsx, Playwright) require() it; otherwise (vitest) import().
+  // A failed import() of a .ts file under Playwright surfaces as a test error even when caught.
+  const cjsTs = typeof require === 'function' && !!require.extensions?.['.ts'];
+  const mod: ForgeModule = cjsTs
+    ? // eslint-disable-next-line @typescript-eslint/no-require-imports
+      (require(FORGE_ENTRY) as ForgeModule)
+    : ((await import(pathToFileURL(FORGE_ENTRY).href)) as ForgeModule);
   if (typeof mod.createForgeExtension !== 'function') {
     throw new Error(`${FORGE_ENTRY} must export createForgeExtension(emu)`);
   }
