@@ -170,6 +170,13 @@ test.describe('AP.js in the iframe', () => {
     expect(out.location).toMatchObject({ target: 'addonModule', context: { moduleKey: GENERAL } });
     expect(out.me.accountId).toBe(uma);
     await expect(page.getByTestId('emu-flag')).toContainText('Saved');
+    // sizeToParent: the iframe fills the rest of the viewport and stops following its content.
+    await body.evaluate(() => (window as unknown as { AP: { sizeToParent(): void } }).AP.sizeToParent());
+    const iframe = product.iframe(GENERAL);
+    await expect(iframe).toHaveAttribute('data-size-to-parent', 'true');
+    const box = (await iframe.boundingBox())!;
+    const viewport = page.viewportSize()!;
+    expect(Math.abs(box.y + box.height - (viewport.height - 8))).toBeLessThanOrEqual(2);
   });
 });
 
