@@ -57,6 +57,12 @@ const schema = z.object({
   /** Consecutive failed calls (timeout, network, 5xx) that open a site's circuit, and how long it stays open. */
   PRODUCT_API_BREAKER_FAILURES: int(1, 100).default(5),
   PRODUCT_API_BREAKER_OPEN_MS: int(1_000, 600_000).default(30_000),
+  /**
+   * How long an iframe page's API read (panel checklist, admin overview) waits for live product
+   * data (display names, license details, admin check) before answering with what the app has,
+   * marked `degraded`. The lookups go on in the background and fill the caches for the next view.
+   */
+  PRODUCT_RENDER_BUDGET_MS: int(50, 10_000).default(800),
   /** Exposes /bench/* twins of authenticated routes without authentication (benchmarks only). */
   BENCH_ROUTES: bool.default(false),
   FORGE_APP_ID: z

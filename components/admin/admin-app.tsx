@@ -2,10 +2,13 @@
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { useIntl } from 'react-intl';
 import Heading from '@atlaskit/heading';
+import InformationCircleIcon from '@atlaskit/icon/core/information-circle';
 import Lozenge from '@atlaskit/lozenge';
 import SectionMessage, { SectionMessageAction } from '@atlaskit/section-message';
 import Spinner from '@atlaskit/spinner';
 import { token } from '@atlaskit/tokens';
+import { DataControls } from '@/lib/gdpr/ui/data-controls';
+import { POLICY_PATHS } from '@/lib/policies/paths';
 import type { AdminOverviewDto } from '@/lib/settings/schema';
 import { createApiClient, takePrefetched } from '../connect/api-client';
 import { autoResize } from '../connect/ap';
@@ -13,7 +16,10 @@ import { noSubscribe, readBootstrap, type Bootstrap } from '../connect/bootstrap
 import { IntlRoot, useLocaleMessages } from '../i18n/intl-root';
 import { SettingsForm } from './settings-form';
 
-/** The admin page (adminPages / configurePage): license, data summary and the site's settings. */
+/**
+ * The admin page (adminPages / configurePage): license, data summary, the site's settings, the
+ * data controls (export, delete all) and links to the published policies.
+ */
 export function AdminApp() {
   // The server prerendered the shell without a bootstrap (null); the browser reads the injected one.
   const boot = useSyncExternalStore(noSubscribe, readBootstrap, () => null);
@@ -41,6 +47,8 @@ function Admin({ boot }: { boot: Bootstrap }) {
   const api = useMemo(() => createApiClient(boot), [boot]);
   const [overview, setOverview] = useState<AdminOverviewDto | null>(null);
   const [failed, setFailed] = useState(false);
+  // Bumped after "delete all data": the settings form starts again from what the server has.
+  const [generation, setGeneration] = useState(0);
 
   // The page route started this GET before React loaded (see lib/app/pages/shell.ts).
   const load = useCallback(
@@ -74,9 +82,18 @@ function Admin({ boot }: { boot: Bootstrap }) {
   const s = overview.summary;
   const num = (n: number) => intl.formatNumber(n);
   const section = { marginTop: token('space.300', '24px') };
+  const unconfirmedAdmin = overview.degraded?.includes('admin') ?? false;
+  const policyHref = (path: string) => `${path}?lang=${encodeURIComponent(intl.locale)}`;
   return (
     <div data-testid="admin-ready">
       <Heading size="large" as="h1">{t('admin.title')}</Heading>
+      {overview.degraded?.length ? (
+        // Quiet: the page works with what the app has; only live details from Jira are missing.
+        <p data-testid="admin-degraded" data-parts={overview.degraded.join(' ')} role="status" style={{ display: 'flex', alignItems: 'center', gap: token('space.050', '4px'), color: token('color.text.subtlest', '#626F86'), font: token('font.body.small', '400 12px/16px sans-serif') }}>
+          <InformationCircleIcon label="" color={token('color.icon.subtle', '#626F86')} size="small" />
+          <span>{t('admin.degraded')}</span>
+        </p>
+      ) : null}
 
       <section style={section} aria-labelledby="license-h">
         <Heading size="small" as="h2" id="license-h">{t('admin.license.heading')}</Heading>
@@ -104,11 +121,23 @@ function Admin({ boot }: { boot: Bootstrap }) {
       {!overview.canEdit && (
         <div data-testid="admin-readonly-notice" style={section}>
           <SectionMessage appearance="information">
-            <p>{overview.license.licensed ? t('admin.readOnlyNotice') : t('admin.error.license')}</p>
+            <p>{!overview.license.licensed ? t('admin.error.license') : unconfirmedAdmin ? t('admin.degraded.admin') : t('admin.readOnlyNotice')}</p>
           </SectionMessage>
         </div>
       )}
-      <SettingsForm api={api} overview={overview} onSaved={(settings, version) => setOverview({ ...overview, settings, version })} />
+      <SettingsForm key={generation} api={api} overview={overview} onSaved={(settings, version) => setOverview({ ...overview, settings, version })} />
+      <DataControls
+        locale={intl.locale}
+        fetchWithAuth={api.fetch}
+        onDeleted={() => {
+          setGeneration((g) => g + 1);
+          void load();
+        }}
+      />
+      <p data-testid="admin-policy-links" style={{ ...section, display: 'flex', gap: token('space.200', '16px') }}>
+        <a href={policyHref(POLICY_PATHS.privacy)} target="_blank" rel="noopener noreferrer" data-testid="admin-privacy-link">{t('admin.links.privacy')}</a>
+        <a href={policyHref(POLICY_PATHS.security)} target="_blank" rel="noopener noreferrer" data-testid="admin-security-link">{t('admin.links.security')}</a>
+      </p>
     </div>
   );
 }

@@ -23,7 +23,7 @@ export function SettingsForm({ api, overview, onSaved }: { api: ApiClient; overv
   const [keysText, setKeysText] = useState(overview.settings.projects.keys.join(', '));
   const [version, setVersion] = useState(overview.version);
   const [issues, setIssues] = useState<Issues>({});
-  const [result, setResult] = useState<{ kind: 'saved' | 'conflict' | 'notAdmin' | 'license' | 'invalid' | 'generic' } | null>(null);
+  const [result, setResult] = useState<{ kind: 'saved' | 'conflict' | 'notAdmin' | 'license' | 'invalid' | 'product' | 'generic' } | null>(null);
   const [saving, setSaving] = useState(false);
   const disabled = !overview.canEdit || saving;
 
@@ -59,6 +59,8 @@ export function SettingsForm({ api, overview, onSaved }: { api: ApiClient; overv
         setVersion(current.version);
         setResult({ kind: 'conflict' });
       } else if (code === 'ADMIN_REQUIRED') setResult({ kind: 'notAdmin' });
+      // Saving needs Jira to confirm the admin right; the form keeps the edits for another try.
+      else if (code === 'PRODUCT_UNAVAILABLE' || code === 'RATE_LIMITED') setResult({ kind: 'product' });
       else if (code === 'LICENSE_REQUIRED') setResult({ kind: 'license' });
       else if (err instanceof ApiError && err.status === 422) {
         setIssues(issuesOf((err.body.error?.issues ?? []).map((i) => ({ ...i, path: i.path.replace(/^settings\./, '') }))));

@@ -54,9 +54,11 @@ export function ChecklistItem(p: ItemProps) {
   let meta: string | null = null;
   if (p.item.checked && p.showCheckedBy && p.item.checkedAt) {
     const date = intl.formatDate(p.item.checkedAt, { dateStyle: 'medium', timeStyle: 'short' });
-    meta = p.item.checkedBy
-      ? t('panel.item.checkedBy', { name: p.checkerName ?? t('panel.item.unknownUser'), date })
-      : t('panel.item.checkedAt', { date });
+    // null: the product says the account is gone; undefined: the name could not be had just now.
+    meta =
+      p.item.checkedBy && p.checkerName !== undefined
+        ? t('panel.item.checkedBy', { name: p.checkerName ?? t('panel.item.unknownUser'), date })
+        : t('panel.item.checkedAt', { date });
   }
 
   return (

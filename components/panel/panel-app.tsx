@@ -1,6 +1,7 @@
 'use client';
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { useIntl } from 'react-intl';
+import InformationCircleIcon from '@atlaskit/icon/core/information-circle';
 import SectionMessage, { SectionMessageAction } from '@atlaskit/section-message';
 import Spinner from '@atlaskit/spinner';
 import Toggle from '@atlaskit/toggle';
@@ -137,6 +138,13 @@ function Panel({ boot }: { boot: Bootstrap }) {
           </SectionMessage>
         </div>
       )}
+      {data.degraded?.length ? (
+        // Quiet on purpose: the checklist is complete; only details from Jira are missing.
+        <p data-testid="panel-degraded" data-parts={data.degraded.join(' ')} role="status" style={{ display: 'flex', alignItems: 'center', gap: token('space.050', '4px'), margin: `0 0 ${token('space.050', '4px')}`, color: token('color.text.subtlest', '#626F86'), font: token('font.body.small', '400 12px/16px sans-serif') }}>
+          <InformationCircleIcon label="" color={token('color.icon.subtle', '#626F86')} size="small" />
+          <span>{t('panel.degraded')}</span>
+        </p>
+      ) : null}
       {data.templateApplied && <p data-testid="panel-template-applied" style={{ color: token('color.text.subtlest', '#626F86'), margin: 0 }}>{t('panel.templateApplied')}</p>}
       {items.length === 0 ? (
         <div data-testid="panel-empty" style={{ padding: `${token('space.100', '8px')} 0`, color: token('color.text.subtle', '#44546F') }}>

@@ -16,6 +16,7 @@ export type Notice = { kind: 'conflict' | 'full' | 'tooLong' | 'session' | 'gene
 interface ItemResult {
   item: ItemDto;
   people: Record<string, string | null>;
+  degraded?: ChecklistDto['degraded'];
 }
 
 export function useChecklist(api: ApiClient | null, boot: Bootstrap | null) {
@@ -51,9 +52,14 @@ export function useChecklist(api: ApiClient | null, boot: Bootstrap | null) {
     void load();
   }, [load]);
 
-  const patchItems = (fn: (items: ItemDto[]) => ItemDto[], people?: Record<string, string | null>) =>
-    setData((d) => (d ? { ...d, items: fn(d.items), people: { ...d.people, ...people } } : d));
-  const replace = (item: ItemDto, people?: Record<string, string | null>) => patchItems((items) => items.map((i) => (i.id === item.id ? item : i)), people);
+  // A write's answer brings the names it could get; a name Jira did not give in time shows the notice.
+  const patchItems = (fn: (items: ItemDto[]) => ItemDto[], r?: Pick<ItemResult, 'people' | 'degraded'>) =>
+    setData((d) => {
+      if (!d) return d;
+      const degraded = [...new Set([...(d.degraded ?? []), ...(r?.degraded ?? [])])];
+      return { ...d, items: fn(d.items), people: { ...d.people, ...r?.people }, ...(degraded.length ? { degraded } : {}) };
+    });
+  const replace = (item: ItemDto, r?: Pick<ItemResult, 'people' | 'degraded'>) => patchItems((items) => items.map((i) => (i.id === item.id ? item : i)), r);
 
   const fail = (err: unknown, before: ItemDto[] | null) => {
     if (err instanceof ApiError && err.status === 409 && err.body.current) {
@@ -73,7 +79,7 @@ export function useChecklist(api: ApiClient | null, boot: Bootstrap | null) {
     setNotice(null);
     try {
       const r = await api.post<ItemResult>(`${path}/items`, { text });
-      patchItems((items) => [...items, r.item], r.people);
+      patchItems((items) => [...items, r.item], r);
       return true;
     } catch (err) {
       fail(err, null);
@@ -88,7 +94,7 @@ export function useChecklist(api: ApiClient | null, boot: Bootstrap | null) {
     replace({ ...item, ...change });
     try {
       const r = await api.patch<ItemResult>(`${path}/items/${item.id}`, { version: item.version, ...change });
-      replace(r.item, r.people);
+      replace(r.item, r);
     } catch (err) {
       fail(err, before);
     }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { DegradedPart } from '@/lib/app/degraded';
 import { CHECKLIST_LIMITS } from './limits';
 
 /**
@@ -50,8 +51,13 @@ export interface ChecklistDto {
   /** False when an admin turned checklists off for this issue's project. */
   enabled: boolean;
   items: ItemDto[];
-  /** Display names of the people in `checkedBy` (null when the product could not tell). */
+  /**
+   * Display names of the people in `checkedBy`: null when the product says the account is
+   * gone; no key when the name could not be had now (then `degraded` lists 'people').
+   */
   people: Record<string, string | null>;
+  /** Live product data this answer is missing (absent when complete). */
+  degraded?: DegradedPart[];
   showCheckedBy: boolean;
   /** True when this response created the checklist from the site's default template. */
   templateApplied: boolean;

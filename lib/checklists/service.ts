@@ -4,7 +4,9 @@ import type { ProductPort } from '@/lib/app/product';
 import { settingsFor } from '@/lib/settings/service';
 import { panelEnabledFor } from '@/lib/settings/schema';
 import { CHECKLIST_LIMITS } from './limits';
-import { displayNames } from './people';
+import { renderBudgetMs } from '@/lib/app/render-budget';
+import type { DegradedPart } from '@/lib/app/degraded';
+import { lookupDisplayNames } from './people';
 import * as repo from './repository';
 import type { ChecklistDto, ItemDto } from './schema';
 
@@ -21,9 +23,12 @@ export function toItemDto(row: repo.ItemRow, showCheckedBy: boolean): ItemDto {
   };
 }
 
-async function peopleOf(product: ProductPort, ctx: RequestContext, items: ItemDto[]): Promise<Record<string, string | null>> {
+/** Names of who checked the items, within the render budget; `degraded` says some could not be had. */
+async function peopleOf(product: ProductPort, ctx: RequestContext, items: ItemDto[]): Promise<{ people: Record<string, string | null>; degraded?: DegradedPart[] }> {
   const ids = items.map((i) => i.checkedBy).filter((x): x is string => !!x);
-  return ids.length ? displayNames(product, ctx.tenant, ids) : {};
+  if (!ids.length) return { people: {} };
+  const { names, incomplete } = await lookupDisplayNames(product, ctx.tenant, ids, renderBudgetMs());
+  return incomplete ? { people: names, degraded: ['people'] } : { people: names };
 }
 
 export async function getChecklist(product: ProductPort, ctx: RequestContext, issueId: string, projectKey?: string): Promise<ChecklistDto> {
@@ -36,18 +41,19 @@ export async function getChecklist(product: ProductPort, ctx: RequestContext, is
     templateApplied = await repo.initialiseFromTemplate(ctx.clientKey, issueId, settings.template.items, ctx.accountId);
   }
   const items = (await repo.listItems(ctx.clientKey, issueId)).map((r) => toItemDto(r, settings.showCheckedBy));
-  return { ...base, enabled: true, templateApplied, items, people: await peopleOf(product, ctx, items) };
+  return { ...base, enabled: true, templateApplied, items, ...(await peopleOf(product, ctx, items)) };
 }
 
 export interface ItemResult {
   item: ItemDto;
   people: Record<string, string | null>;
+  degraded?: DegradedPart[];
 }
 
 async function result(product: ProductPort, ctx: RequestContext, row: repo.ItemRow): Promise<ItemResult> {
   const { settings } = await settingsFor(ctx.clientKey);
   const item = toItemDto(row, settings.showCheckedBy);
-  return { item, people: await peopleOf(product, ctx, [item]) };
+  return { item, ...(await peopleOf(product, ctx, [item])) };
 }
 
 export async function addItem(product: ProductPort, ctx: RequestContext, accountId: string, issueId: string, text: string): Promise<ItemResult> {

@@ -4,6 +4,8 @@ import { db } from '@/lib/db';
 import { log } from '@/lib/log';
 import { readJson } from '@/lib/app/api/http';
 import { productPort } from '@/lib/app/product';
+import type { DegradedPart } from '@/lib/app/degraded';
+import { within } from '@/lib/app/render-budget';
 import { runtime } from '@/lib/app/connect';
 import { forgetAdminAnswers, isSiteAdmin, requireSiteAdmin } from '@/lib/settings/admin';
 import { env } from '@/lib/env';
@@ -28,12 +30,23 @@ export interface DataControlsDto {
   retentionDays: number;
   canManage: boolean;
   links: { privacy: string; security: string };
+  /** ['admin'] when the product did not say in time whether the caller is a site admin (the buttons stay off). */
+  degraded?: DegradedPart[];
 }
 
-/** GET /api/admin/data: anyone on the site may read it; `canManage` says whether the buttons work. */
+/**
+ * GET /api/admin/data: anyone on the site may read it; `canManage` says whether the buttons
+ * work. Answers within the render budget: an admin check that did not come back in time is `degraded`.
+ */
 export async function dataSummaryHandler(_req: Request, ctx: RequestContext): Promise<Response> {
-  const canManage = await isSiteAdmin(productPort(), ctx.tenant, ctx.accountId).catch(() => false);
-  const body: DataControlsDto = { siteHost: siteHost(ctx.tenant), retentionDays: env().RETENTION_DAYS, canManage, links: POLICY_PATHS };
+  const admin = await within(isSiteAdmin(productPort(), ctx.tenant, ctx.accountId));
+  const body: DataControlsDto = {
+    siteHost: siteHost(ctx.tenant),
+    retentionDays: env().RETENTION_DAYS,
+    canManage: admin.ok && admin.value,
+    links: POLICY_PATHS,
+    ...(admin.ok ? {} : { degraded: ['admin'] }),
+  };
   return Response.json(body, { headers: { 'Cache-Control': 'no-store' } });
 }
 

@@ -5,12 +5,13 @@ import { ConnectError } from '@/lib/connect/errors';
 import { licenseFromParam, type LicenseState } from '@/lib/connect/context';
 import type { Tenant } from '@/lib/connect/tenants/types';
 import type { ProductPort } from '@/lib/app/product';
+import { renderBudgetMs, within } from '@/lib/app/render-budget';
 
 /**
  * The app's license on a site, from the product's own API
  * (`GET /rest/atlassian-connect/1/addons/{appKey}`): used where no signed `lic` is at hand
  * (context-JWT API calls) and for what `lic` cannot say (evaluation). Fresh for five minutes;
- * after that a failed refresh serves the last good answer (stale-if-error) for up to an hour.
+ * after that a failed or slow refresh serves the last good answer for up to an hour.
  */
 export interface AppLicense {
   /** `absent`: the product reports no license (free/private/development install). */
@@ -41,17 +42,38 @@ async function fetchLicense(product: ProductPort, tenant: Tenant, appKey: string
   return { param: lic.active ? 'active' : 'none', evaluation: lic.active && lic.evaluation === true };
 }
 
-export async function appLicense(product: ProductPort, tenant: Tenant, appKey: string, now = Date.now()): Promise<AppLicense> {
+/** One refresh per site at a time; a success fills the cache whoever asked. */
+const inflight = new Map<string, Promise<AppLicense>>();
+
+function refresh(product: ProductPort, tenant: Tenant, appKey: string): Promise<AppLicense> {
+  let p = inflight.get(tenant.clientKey);
+  if (!p) {
+    p = fetchLicense(product, tenant, appKey)
+      .then((value) => {
+        cache.set(tenant.clientKey, { value, at: Date.now() });
+        return value;
+      })
+      .finally(() => inflight.delete(tenant.clientKey));
+    p.catch(() => undefined); // a caller past its budget no longer listens
+    inflight.set(tenant.clientKey, p);
+  }
+  return p;
+}
+
+/**
+ * The license, fresh from cache or the product. With `staleAfterMs` a slow product is not
+ * waited for beyond it when there is a last good answer (up to an hour old): that is served
+ * while the refresh finishes in the background. With no answer at all it waits for the
+ * product (its own deadline): the license decides what a caller may do.
+ */
+export async function appLicense(product: ProductPort, tenant: Tenant, appKey: string, opts: { staleAfterMs?: number; now?: number } = {}): Promise<AppLicense> {
+  const now = opts.now ?? Date.now();
   const hit = cache.get(tenant.clientKey);
   if (hit && now - hit.at < FRESH_MS) return hit.value;
-  try {
-    const value = await fetchLicense(product, tenant, appKey);
-    cache.set(tenant.clientKey, { value, at: now });
-    return value;
-  } catch (err) {
-    if (hit && now - hit.at < STALE_LIMIT_MS) return hit.value;
-    throw err;
-  }
+  const work = refresh(product, tenant, appKey);
+  if (!hit || now - hit.at >= STALE_LIMIT_MS) return work;
+  const r = await within(work, opts.staleAfterMs ?? Infinity);
+  return r.ok ? r.value : hit.value;
 }
 
 /**
@@ -66,7 +88,7 @@ export async function resolveApiLicense(
   whenAbsent: 'licensed' | 'unlicensed',
 ): Promise<LicenseState> {
   try {
-    const lic = await appLicense(product, tenant, appKey);
+    const lic = await appLicense(product, tenant, appKey, { staleAfterMs: renderBudgetMs() });
     return licenseFromParam(lic.param === 'absent' ? null : lic.param, whenAbsent);
   } catch {
     return licenseFromParam(null, whenAbsent);

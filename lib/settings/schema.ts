@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { DegradedPart } from '@/lib/app/degraded';
 import { CHECKLIST_LIMITS } from '@/lib/checklists/limits';
 import { itemText } from '@/lib/checklists/schema';
 
@@ -62,4 +63,6 @@ export interface AdminOverviewDto {
   license: { view: LicenseView; param: 'active' | 'none' | 'absent'; licensed: boolean };
   summary: { issues: number; items: number; checked: number; usersWithPreferences: number };
   manageAppsUrl: string;
+  /** Live product data this answer is missing: 'license' (the signed license is shown), 'admin' (editing off until confirmed). */
+  degraded?: DegradedPart[];
 }

@@ -145,9 +145,31 @@ export class FakeProduct {
   readonly licenses = new Map<string, { active: boolean; evaluation?: boolean } | null>();
   calls: { site: string; method: string; path: string; body?: unknown }[] = [];
   rejected = 0;
+  /**
+   * A site in trouble, for the panels-under-faults tests and bench:faults: added latency, a
+   * share of answers with `errorStatus` (reproducible PRNG), or `down` (connections closed
+   * without an answer, as when the site is unreachable).
+   */
+  readonly faults = { latencyMs: 0, errorRate: 0, errorStatus: 503, down: false };
+  private seed = 7;
+
+  clearFaults(): void {
+    Object.assign(this.faults, { latencyMs: 0, errorRate: 0, errorStatus: 503, down: false });
+  }
+
+  private random(): number {
+    // mulberry32, as lib/connect/product/testing/fake-product.ts: "50 % errors" alike on every run
+    let t = (this.seed += 0x6d2b79f5);
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
 
   async start(): Promise<string> {
     this.server = createServer((req, res) => void this.handle(req, res));
+    this.server.on('connection', (socket) => {
+      if (this.faults.down) socket.destroy();
+    });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this.url;
@@ -175,6 +197,7 @@ export class FakeProduct {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (this.faults.down) return void req.socket.destroy(); // a kept-alive connection from before the outage
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks).toString();
@@ -183,6 +206,12 @@ export class FakeProduct {
     const send = (status: number, json?: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' }).end(json === undefined ? '' : JSON.stringify(json));
     };
+    if (this.faults.latencyMs > 0) await new Promise((r) => setTimeout(r, this.faults.latencyMs));
+    if (this.faults.down) return void req.socket.destroy();
+    if (this.faults.errorRate > 0 && this.random() < this.faults.errorRate) {
+      send(this.faults.errorStatus, { errorMessages: ['injected error'] });
+      return;
+    }
     const site = await this.verify(req);
     if (!site) {
       this.rejected++;

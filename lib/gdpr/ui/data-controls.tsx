@@ -9,10 +9,12 @@ import { confirmMatches, dataControlMessages } from './messages';
 
 /**
  * "Your data" on the admin page: export the site's data (a JSON download) and delete it all
- * (after typing the site host). The server decides who may; this only mirrors `canManage`.
+ * (the button works once the site host is typed). The server decides who may; this only
+ * mirrors `canManage`. Mounted by components/admin/admin-app.tsx, whose API client adds the
+ * page's `Authorization` (session token, or a context JWT) in `fetchWithAuth`.
  *
- * Usage (issue 4's admin page): `<DataControls locale={boot.locale} fetchWithAuth={(path, init) => ...} />`
- * where fetchWithAuth adds the page's `Authorization` (session token, or a context JWT).
+ * Test ids: admin-data (section), admin-data-readonly, admin-data-export,
+ * admin-data-confirm-input, admin-data-delete, admin-data-deleted, admin-data-error.
  */
 export interface DataControlsProps {
   locale: string;
@@ -25,6 +27,7 @@ interface Summary {
   retentionDays: number;
   canManage: boolean;
   links: { privacy: string; security: string };
+  degraded?: string[];
 }
 
 type Status = { kind: 'idle' } | { kind: 'busy'; what: 'export' | 'delete' } | { kind: 'error'; text: string } | { kind: 'done'; text: string };
@@ -33,11 +36,13 @@ function filenameOf(res: Response): string {
   return /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'checklists-export.json';
 }
 
+/** 503/429: the product could not confirm the admin right (nothing happened); anything else is ours. */
+const productDown = (status: number) => status === 503 || status === 429;
+
 export function DataControls({ locale, fetchWithAuth, onDeleted }: DataControlsProps) {
   const m = dataControlMessages(locale);
   const confirmId = useId();
   const [summary, setSummary] = useState<Summary | null>(null);
-  const [confirming, setConfirming] = useState(false);
   const [typed, setTyped] = useState('');
   const [status, setStatus] = useState<Status>({ kind: 'idle' });
   // The latest fetcher, without re-running the effect when the parent passes a new function.
@@ -60,12 +65,13 @@ export function DataControls({ locale, fetchWithAuth, onDeleted }: DataControlsP
 
   if (!summary) return null;
   const busy = status.kind === 'busy';
+  const canManage = summary.canManage;
 
   async function exportData() {
     setStatus({ kind: 'busy', what: 'export' });
     try {
       const res = await fetchWithAuth('/api/admin/data/export');
-      if (!res.ok) throw new Error(String(res.status));
+      if (!res.ok) return setStatus({ kind: 'error', text: productDown(res.status) ? m.productUnavailable : m.exportFailed });
       const url = URL.createObjectURL(await res.blob());
       const a = Object.assign(document.createElement('a'), { href: url, download: filenameOf(res) });
       document.body.appendChild(a);
@@ -86,9 +92,8 @@ export function DataControls({ locale, fetchWithAuth, onDeleted }: DataControlsP
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ confirm: typed }),
       });
-      if (!res.ok) throw new Error(String(res.status));
+      if (!res.ok) return setStatus({ kind: 'error', text: productDown(res.status) ? m.productUnavailable : m.deleteFailed });
       const { deleted } = (await res.json()) as { deleted: Record<string, number> };
-      setConfirming(false);
       setTyped('');
       setStatus({ kind: 'done', text: m.deleted(deleted.checklistItems ?? 0) });
       onDeleted?.(deleted);
@@ -98,39 +103,36 @@ export function DataControls({ locale, fetchWithAuth, onDeleted }: DataControlsP
   }
 
   return (
-    <section aria-labelledby={`${confirmId}-h`} data-testid="data-controls" style={{ marginTop: token('space.300', '24px') }}>
+    <section aria-labelledby={`${confirmId}-h`} data-testid="admin-data" style={{ marginTop: token('space.300', '24px') }}>
       <Heading size="small" as="h2" id={`${confirmId}-h`}>{m.heading}</Heading>
       <p>
         {m.intro(summary.retentionDays)} <a href={`${summary.links.privacy}?lang=${encodeURIComponent(locale)}`} target="_blank" rel="noopener noreferrer">{m.privacyLink}</a>
       </p>
-      {!summary.canManage && <p data-testid="data-controls-readonly">{m.adminsOnly}</p>}
-      <div style={{ display: 'flex', gap: token('space.100', '8px') }}>
-        <Button testId="data-export" isDisabled={!summary.canManage || busy} onClick={() => void exportData()}>
-          {status.kind === 'busy' && status.what === 'export' ? m.exporting : m.export}
-        </Button>
-        {!confirming && (
-          <Button testId="data-delete-start" appearance="danger" isDisabled={!summary.canManage || busy} onClick={() => setConfirming(true)}>
-            {m.deleteAll}
+      {!canManage && <p data-testid="admin-data-readonly">{summary.degraded?.includes('admin') ? m.adminUnconfirmed : m.adminsOnly}</p>}
+      <Button testId="admin-data-export" isDisabled={!canManage || busy} onClick={() => void exportData()}>
+        {status.kind === 'busy' && status.what === 'export' ? m.exporting : m.export}
+      </Button>
+      <div style={{ marginTop: token('space.200', '16px') }}>
+        <label htmlFor={confirmId}>{m.confirmLabel(summary.siteHost)}</label>
+        <div style={{ display: 'flex', gap: token('space.100', '8px'), marginTop: token('space.050', '4px') }}>
+          <Textfield
+            id={confirmId}
+            testId="admin-data-confirm-input"
+            value={typed}
+            isDisabled={!canManage || busy}
+            autoComplete="off"
+            spellCheck={false}
+            placeholder={summary.siteHost}
+            onChange={(e) => setTyped(e.currentTarget.value)}
+          />
+          <Button testId="admin-data-delete" appearance="danger" isDisabled={!canManage || busy || !confirmMatches(typed, summary.siteHost)} onClick={() => void deleteAll()}>
+            {status.kind === 'busy' && status.what === 'delete' ? m.deleting : m.confirmDelete}
           </Button>
-        )}
-      </div>
-      {confirming && (
-        <div style={{ marginTop: token('space.200', '16px') }}>
-          <label htmlFor={confirmId}>{m.confirmLabel(summary.siteHost)}</label>
-          <Textfield id={confirmId} testId="data-delete-confirm" value={typed} autoComplete="off" spellCheck={false} onChange={(e) => setTyped(e.currentTarget.value)} />
-          <div style={{ display: 'flex', gap: token('space.100', '8px'), marginTop: token('space.100', '8px') }}>
-            <Button testId="data-delete" appearance="danger" isDisabled={busy || !confirmMatches(typed, summary.siteHost)} onClick={() => void deleteAll()}>
-              {status.kind === 'busy' && status.what === 'delete' ? m.deleting : m.confirmDelete}
-            </Button>
-            <Button appearance="subtle" isDisabled={busy} onClick={() => (setConfirming(false), setTyped(''))}>
-              {m.cancel}
-            </Button>
-          </div>
         </div>
-      )}
+      </div>
       <div aria-live="polite" style={{ marginTop: token('space.150', '12px') }}>
-        {status.kind === 'error' && <SectionMessage appearance="error"><p>{status.text}</p></SectionMessage>}
-        {status.kind === 'done' && <SectionMessage appearance="success"><p>{status.text}</p></SectionMessage>}
+        {status.kind === 'error' && <div data-testid="admin-data-error"><SectionMessage appearance="error"><p>{status.text}</p></SectionMessage></div>}
+        {status.kind === 'done' && <div data-testid="admin-data-deleted"><SectionMessage appearance="success"><p>{status.text}</p></SectionMessage></div>}
       </div>
     </section>
   );
