@@ -109,9 +109,11 @@ export function DataControls({ locale, fetchWithAuth, onDeleted }: DataControlsP
         {m.intro(summary.retentionDays)} <a href={`${summary.links.privacy}?lang=${encodeURIComponent(locale)}`} target="_blank" rel="noopener noreferrer">{m.privacyLink}</a>
       </p>
       {!canManage && <p data-testid="admin-data-readonly">{summary.degraded?.includes('admin') ? m.adminUnconfirmed : m.adminsOnly}</p>}
-      <Button testId="admin-data-export" isDisabled={!canManage || busy} onClick={() => void exportData()}>
-        {status.kind === 'busy' && status.what === 'export' ? m.exporting : m.export}
-      </Button>
+      <div style={{ marginTop: token('space.100', '8px') }}>
+        <Button testId="admin-data-export" isDisabled={!canManage || busy} onClick={() => void exportData()}>
+          {status.kind === 'busy' && status.what === 'export' ? m.exporting : m.export}
+        </Button>
+      </div>
       <div style={{ marginTop: token('space.200', '16px') }}>
         <label htmlFor={confirmId}>{m.confirmLabel(summary.siteHost)}</label>
         <div style={{ display: 'flex', gap: token('space.100', '8px'), marginTop: token('space.050', '4px') }}>
@@ -122,7 +124,6 @@ export function DataControls({ locale, fetchWithAuth, onDeleted }: DataControlsP
             isDisabled={!canManage || busy}
             autoComplete="off"
             spellCheck={false}
-            placeholder={summary.siteHost}
             onChange={(e) => setTyped(e.currentTarget.value)}
           />
           <Button testId="admin-data-delete" appearance="danger" isDisabled={!canManage || busy || !confirmMatches(typed, summary.siteHost)} onClick={() => void deleteAll()}>
