@@ -87,26 +87,33 @@ export async function startStack(index: number): Promise<Stack> {
   const dataDir = path.join(ROOT, '.tmp', `emu-e2e-${process.pid}-${index}`);
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
-  const emu = await new Emulator({ appUrl: `http://localhost:${appPort}`, port: emuPort, quiet: true }).start();
-  let app: Awaited<ReturnType<typeof startAppProcess>>;
+  const emu = await new Emulator({ appUrl: `http://localhost:${appPort}`, port: emuPort, quiet: true }).start().catch((err: unknown) => {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  });
+  let app: Awaited<ReturnType<typeof startAppProcess>> | undefined;
   try {
     app = await startAppProcess(appPort, dataDir, emu);
     const results = await emu.install();
     if (!results.every((r) => r.ok)) throw new Error(`install failed: ${JSON.stringify(results)}\n${app.output()}`);
   } catch (err) {
+    app?.child.kill('SIGKILL');
     await emu.stop();
+    rmSync(dataDir, { recursive: true, force: true });
     throw err;
   }
+  const started = app;
   return {
     emu,
     appUrl: emu.appUrl,
     dataDir,
-    appOutput: app.output,
+    appOutput: started.output,
     stop: async () => {
-      const exited = new Promise((r) => app.child.once('exit', r));
-      if (app.child.exitCode === null) {
-        app.child.kill('SIGTERM');
-        const t = setTimeout(() => app.child.kill('SIGKILL'), 5000);
+      const child = started.child;
+      const exited = new Promise((r) => child.once('exit', r));
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        const t = setTimeout(() => child.kill('SIGKILL'), 5000);
         await exited;
         clearTimeout(t);
       }

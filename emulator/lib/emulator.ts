@@ -98,9 +98,19 @@ export class Emulator implements EmulatorHandle {
     );
     this.gdpr = gdpr;
     this.extensions.push(createGdprExtension(gdpr));
-    const forge = await loadForgeExtension(this);
-    if (forge) this.extensions.push(forge);
-    for (const ext of this.extensions) await ext.start?.();
+    try {
+      const forge = await loadForgeExtension(this);
+      if (forge) this.extensions.push(forge);
+    } catch (err) {
+      // A broken extension must not take the plain Connect emulator down with it.
+      process.stderr.write(`[emulator] Forge extension not loaded: ${(err as Error).message}\n`);
+    }
+    try {
+      for (const ext of this.extensions) await ext.start?.();
+    } catch (err) {
+      await this.stop();
+      throw err;
+    }
     return this;
   }
 
