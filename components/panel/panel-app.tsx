@@ -173,10 +173,11 @@ function Panel({ boot }: { boot: Bootstrap }) {
       {hidden > 0 && <p data-testid="hidden-count" style={{ color: token('color.text.subtlest', '#626F86'), margin: `${token('space.050', '4px')} 0` }}>{t('panel.hiddenCount', { count: hidden })}</p>}
       {!readOnly && <AddItemForm onAdd={c.add} disabled={full} />}
       {items.length > 0 && (
-        <label style={{ display: 'flex', alignItems: 'center', gap: token('space.050', '4px'), marginTop: token('space.100', '8px') }}>
+        <div style={{ display: 'flex', alignItems: 'center', gap: token('space.050', '4px'), marginTop: token('space.100', '8px') }}>
+          {/* Atlaskit wraps its input in a label of its own: pair ours by id, never nest it. */}
           <Toggle id="hide-completed" isChecked={c.prefs.hideCompleted} onChange={(e) => void c.setHideCompleted(e.currentTarget.checked)} testId="hide-completed-toggle" />
-          <span>{t('panel.hideCompleted')}</span>
-        </label>
+          <label htmlFor="hide-completed">{t('panel.hideCompleted')}</label>
+        </div>
       )}
       <div aria-live="polite" data-testid="panel-live" style={{ position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)' }}>
         {announce}

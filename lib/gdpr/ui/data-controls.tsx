@@ -106,7 +106,7 @@ export function DataControls({ locale, fetchWithAuth, onDeleted }: DataControlsP
     <section aria-labelledby={`${confirmId}-h`} data-testid="admin-data" style={{ marginTop: token('space.300', '24px') }}>
       <Heading size="small" as="h2" id={`${confirmId}-h`}>{m.heading}</Heading>
       <p>
-        {m.intro(summary.retentionDays)} <a href={`${summary.links.privacy}?lang=${encodeURIComponent(locale)}`} target="_blank" rel="noopener noreferrer">{m.privacyLink}</a>
+        {m.intro(summary.retentionDays)} <a href={`${summary.links.privacy}?lang=${encodeURIComponent(locale)}`} target="_blank" rel="noopener noreferrer" style={{ textDecoration: 'underline' }}>{m.privacyLink}</a>
       </p>
       {!canManage && <p data-testid="admin-data-readonly">{summary.degraded?.includes('admin') ? m.adminUnconfirmed : m.adminsOnly}</p>}
       <div style={{ marginTop: token('space.100', '8px') }}>
