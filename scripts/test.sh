@@ -55,6 +55,17 @@ if [ -f playwright.config.ts ] && [ "${SKIP_E2E:-0}" != "1" ]; then
   fi
 fi
 
+# Safari-engine smoke test on WebKitGTK's MiniBrowser, where Debian's webkit2gtk-driver is installed.
+if command -v WebKitWebDriver >/dev/null && [ "${SKIP_E2E:-0}" != "1" ]; then
+  step "WebKitGTK smoke test"
+  npm run -s test:webkit 2>&1 | tee .tmp/reports/webkit.out || status=1
+  if read -r p fl < <(grep -Eo '^[0-9]+ passed, [0-9]+ failed' .tmp/reports/webkit.out | tail -1 | awk '{print $1, $3}'); then
+    passed=$((passed + p)) failed=$((failed + fl))
+  fi
+else
+  echo "(WebKitWebDriver not installed: the WebKitGTK smoke test is skipped; .ci/run installs it)"
+fi
+
 if [ $status -ne 0 ] && [ $failed -eq 0 ]; then failed=1; fi
 echo
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
