@@ -11,13 +11,11 @@
  *
  *   npm run bench:panel -- [--duration 10] [--connections 32] [--targets panel,static,naive] [--no-build]
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { freePort } from '../test/support/app-server';
 import { Keys, install, newSite, pageUrl, type Site } from '../test/integration/app-support';
+import { ensureBuild, hasTaskset, requireWrk, root, runWrk, startApp } from './lib/harness';
 
 const { values: args } = parseArgs({
   options: {
@@ -29,10 +27,7 @@ const { values: args } = parseArgs({
   },
 });
 
-const root = path.resolve(__dirname, '..');
 const distDir = process.env.NEXT_DIST_DIR || '.next-bench';
-const hasTaskset = spawnSync('taskset', ['--version']).status === 0;
-const pin = (cpu: string, cmd: string, argv: string[]): [string, string[]] => (hasTaskset ? ['taskset', ['-c', cpu, cmd, ...argv]] : [cmd, argv]);
 
 interface Target {
   name: string;
@@ -77,91 +72,35 @@ interface Result {
   errors: number;
 }
 
-function runWrk(app: string, pathsFile: string, seconds: number, connections: number): Omit<Result, 'target' | 'describe'> {
-  const [cmd, argv] = pin('1', 'wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '10s', '-s', path.join(root, 'bench/wrk-paths.lua'), app]);
-  const r = spawnSync(cmd, argv, { env: { ...process.env, WRK_PATHS: pathsFile }, encoding: 'utf8' });
-  const line = /WRK_JSON (\{.*\})/.exec(r.stdout ?? '')?.[1];
-  if (!line) throw new Error(`wrk failed: ${r.stderr || r.stdout}`);
-  const j = JSON.parse(line) as Record<string, number>;
-  const errors = j.connect! + j.read! + j.write! + j.status! + j.timeout!;
-  return { rps: j.requests! / (j.duration_us! / 1e6), p50ms: j.p50_us! / 1000, p99ms: j.p99_us! / 1000, requests: j.requests!, errors };
-}
-
 async function main(): Promise<void> {
-  if (spawnSync('wrk', ['-v']).error) throw new Error('wrk not found: apt-get install -y wrk');
+  requireWrk();
   const targets = args.targets.split(',').map((t) => {
     const target = TARGETS[t.trim()];
     if (!target) throw new Error(`unknown target ${t}; known: ${Object.keys(TARGETS).join(', ')}`);
     return target;
   });
-  if (!args['no-build'] || !existsSync(path.join(root, distDir, 'BUILD_ID'))) {
-    console.log(`building into ${distDir} …`);
-    execFileSync('npx', ['next', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: '1' } });
-  }
+  ensureBuild(distDir, !args['no-build']);
   const keys = new Keys();
   const keysUrl = await keys.start();
-  const port = Number(process.env.BENCH_PORT) || (await freePort());
-  const app = `http://127.0.0.1:${port}`;
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-panel-'));
-  const [cmd, argv] = pin('0', 'node', ['node_modules/next/dist/bin/next', 'start', '-p', String(port), '-H', '127.0.0.1']);
-  let out = '';
-  const child = spawn(cmd, argv, {
-    cwd: root,
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      APP_ENV: 'development',
-      NEXT_DIST_DIR: distDir,
-      NEXT_TELEMETRY_DISABLED: '1',
-      APP_BASE_URL: app,
-      DATA_DIR: dataDir,
-      DATABASE_URL: process.env.BENCH_DATABASE_URL,
-      CONNECT_KEYS_CDN_URL: keysUrl,
-      LOG_LEVEL: 'warn',
-      BENCH_ROUTES: 'true',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const stop = async () => {
-    if (child.exitCode === null) {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    }
-    await keys.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  };
+  // BENCH_ROUTES: the naive server-rendered twin answers 404 otherwise.
+  const app = await startApp(distDir, { CONNECT_KEYS_CDN_URL: keysUrl, BENCH_ROUTES: 'true', DATABASE_URL: process.env.BENCH_DATABASE_URL });
   try {
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`app exited:\n${out}`);
-      const ok = await fetch(`${app}/atlassian-connect.json`).then((r) => r.ok, () => false);
-      if (ok) break;
-      if (Date.now() > deadline) throw new Error(`app did not start:\n${out}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
     const site = newSite('https://bench-site.atlassian.net');
-    await install(app, keys, site);
+    await install(app.url, keys, site);
 
     const seconds = Number(args.duration);
     const connections = Number(args.connections);
     const results: Result[] = [];
-    const workDir = mkdtempSync(path.join(tmpdir(), 'bench-paths-'));
     for (const t of targets) {
-      const paths = await t.paths(app, site, Number(args.pool));
-      // A fresh connection: the one from before the last wrk run may have idled out.
-      const first = await fetch(app + paths[0]).catch(() => fetch(app + paths[0]));
+      const paths = await t.paths(app.url, site, Number(args.pool));
+      const first = await fetch(app.url + paths[0]);
       const body = await first.text();
       if (first.status !== 200) throw new Error(`${t.name}: ${first.status} ${body.slice(0, 300)}`);
-      const file = path.join(workDir, `${t.name}.txt`);
-      writeFileSync(file, paths.join('\n'));
-      runWrk(app, file, 3, connections); // warm-up: JIT, caches, connection setup
-      const r = runWrk(app, file, seconds, connections);
+      runWrk(app.url, paths, { seconds: 3, connections }); // warm-up: JIT, caches, connection setup
+      const r = runWrk(app.url, paths, { seconds, connections });
       results.push({ target: t.name, describe: t.describe, ...r });
       console.log(`${t.name.padEnd(8)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50ms.toFixed(1)} ms  p99 ${r.p99ms.toFixed(1)} ms  errors ${r.errors}  (${t.describe}, ${body.length} bytes)`);
     }
-    rmSync(workDir, { recursive: true, force: true });
     const by = Object.fromEntries(results.map((r) => [r.target, r]));
     const ratios: Record<string, number> = {};
     if (by.panel && by.static) ratios['panel/static'] = by.panel.rps / by.static.rps;
@@ -176,7 +115,8 @@ async function main(): Promise<void> {
       process.exitCode = 1;
     }
   } finally {
-    await stop();
+    await app.stop();
+    await keys.stop();
   }
 }
 

@@ -1,16 +1,9 @@
-import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { jwtVerify } from 'jose';
-import {
-  InstallKeysServer,
-  lifecyclePayload,
-  newInstallKeyPair,
-  signInstallToken,
-  signSymmetricToken,
-  type InstallKeyPair,
-} from '../../emulator/lib/signing';
+import { lifecyclePayload, signInstallToken, signSymmetricToken } from '../../emulator/lib/signing';
 import { computeQsh } from '../../lib/connect/qsh';
+import { APP_KEY, FakeKeys as Keys, newSite as newSupportSite, type Site } from '../support/product';
 
 /**
  * The product's side for the reference app's integration tests and benchmarks: signed installs,
@@ -18,31 +11,11 @@ import { computeQsh } from '../../lib/connect/qsh';
  * that verifies the app's JWTs the way Jira does.
  */
 
-export const APP_KEY = 'com.example.connect-checklists';
+export { APP_KEY, FakeKeys as Keys, type Site } from '../support/product';
 
-export interface Site {
-  clientKey: string;
-  baseUrl: string;
-  sharedSecret: string;
-  cloudId: string;
-}
-
+/** A site of the fake product at `baseUrl` (the product's REST API is served there). */
 export function newSite(baseUrl: string): Site {
-  return { clientKey: `ck-${randomUUID()}`, baseUrl, sharedSecret: randomBytes(32).toString('base64url'), cloudId: randomUUID() };
-}
-
-export class Keys {
-  readonly server = new InstallKeysServer();
-  readonly pair: InstallKeyPair = newInstallKeyPair();
-  constructor() {
-    this.server.add(this.pair);
-  }
-  start(): Promise<string> {
-    return this.server.start();
-  }
-  stop(): Promise<void> {
-    return this.server.stop();
-  }
+  return newSupportSite({ baseUrl });
 }
 
 /** Installs the app on a site exactly as the product does: RS256 signed-install with kid, aud, qsh. */
