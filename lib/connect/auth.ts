@@ -90,17 +90,47 @@ async function activeTenant(rt: ConnectRuntime, clientKey: string, fresh = false
  * the tenant is re-read once: another instance may have stored a rotated secret.
  */
 async function verifyProductToken(rt: ConnectRuntime, token: string): Promise<{ claims: ConnectClaims; cached: CachedTenant }> {
+  const hit = verifiedTokens.get(token);
+  if (hit) {
+    // The same token string under the same imported key verifies the same way; only expiry and
+    // the tenant's state can have changed. A rotated or reloaded key means a full verification.
+    const cached = await activeTenant(rt, hit.claims.iss);
+    const exp = typeof hit.claims.exp === 'number' ? hit.claims.exp : 0;
+    if (cached.key === hit.key && exp + rt.config().leewaySeconds > rt.now().getTime() / 1000) return { claims: hit.claims, cached };
+    verifiedTokens.delete(token);
+  }
+  const result = await verifyProductTokenFully(rt, token);
+  rememberVerified(token, result.claims, result.cached.key);
+  return result;
+}
+
+/**
+ * Tokens verified recently, by their exact string. An iframe reuses its context JWT for every
+ * API call until it expires, so re-verifying the HMAC each time is wasted work on the hot path.
+ */
+const verifiedTokens = new Map<string, { claims: ConnectClaims; key: CryptoKey }>();
+const MAX_VERIFIED = 5_000;
+
+function rememberVerified(token: string, claims: ConnectClaims, key: CryptoKey): void {
+  if (verifiedTokens.size >= MAX_VERIFIED) {
+    const oldest = verifiedTokens.keys().next().value;
+    if (oldest !== undefined) verifiedTokens.delete(oldest);
+  }
+  verifiedTokens.set(token, { claims, key });
+}
+
+async function verifyProductTokenFully(rt: ConnectRuntime, token: string): Promise<{ claims: ConnectClaims; cached: CachedTenant }> {
   const { header, claims: unverified } = decodeUnverified(token);
   if (header.alg !== 'HS256') throw new ConnectError('JWT_ALGORITHM', `expected HS256, got ${String(header.alg)}`);
   let cached = await activeTenant(rt, unverified.iss);
   try {
-    return { claims: await verifyJwt(token, cached.key, { algorithm: 'HS256', leewaySeconds: pageLeeway(rt) }), cached };
+    return { claims: await verifyJwt(token, cached.key, { algorithm: 'HS256', leewaySeconds: pageLeeway(rt), currentDate: rt.now() }), cached };
   } catch (err) {
     if (!(err instanceof ConnectError) || err.code !== 'JWT_SIGNATURE') throw err;
     const fresh = await activeTenant(rt, unverified.iss, true);
     if (fresh.tenant.sharedSecret === cached.tenant.sharedSecret) throw err;
     cached = fresh;
-    return { claims: await verifyJwt(token, cached.key, { algorithm: 'HS256', leewaySeconds: pageLeeway(rt) }), cached };
+    return { claims: await verifyJwt(token, cached.key, { algorithm: 'HS256', leewaySeconds: pageLeeway(rt), currentDate: rt.now() }), cached };
   }
 }
 

@@ -5,52 +5,20 @@ import { handleLifecycle } from './lifecycle';
 import { InstallKeyStore } from './install-keys';
 import { SessionTokens } from './session';
 import { TenantCache } from './tenants/cache';
-import type { InstallData, LifecycleRecord, Tenant, TenantStore } from './tenants/types';
+import { MemoryTenantStore } from './tenants/memory-store';
 import type { ConnectRuntime } from './runtime';
-
-/** An in-memory store that records every write, to prove rejected calls change nothing. */
-class MemoryStore implements TenantStore {
-  tenants = new Map<string, Tenant>();
-  writes = 0;
-  events: LifecycleRecord[] = [];
-  async find(k: string) {
-    return this.tenants.get(k) ?? null;
-  }
-  async upsertInstall(d: InstallData, now: Date) {
-    this.writes++;
-    const t: Tenant = { displayUrl: null, cloudId: null, oauthClientId: null, description: null, serverVersion: null, pluginsVersion: null, serviceEntitlementNumber: null, ...d, enabled: true, installedAt: now, uninstalledAt: null, lastSeenAt: now, forgeInstallationId: null } as Tenant;
-    this.tenants.set(d.clientKey, t);
-    return t;
-  }
-  async markUninstalled(k: string, now: Date) {
-    this.writes++;
-    const t = this.tenants.get(k);
-    if (t) t.uninstalledAt = now;
-    return !!t;
-  }
-  async setEnabled(k: string, e: boolean) {
-    this.writes++;
-    const t = this.tenants.get(k);
-    if (t) t.enabled = e;
-    return !!t;
-  }
-  async touch() {}
-  async recordLifecycle(r: LifecycleRecord) {
-    this.events.push(r);
-  }
-}
 
 const keysServer = new InstallKeysServer();
 const pair = newInstallKeyPair();
 keysServer.add(pair);
 const appUrl = 'https://app.example.com';
 let rt: ConnectRuntime;
-let store: MemoryStore;
+let store: MemoryTenantStore;
 const logs: string[] = [];
 
 beforeAll(async () => {
   const cdn = await keysServer.start();
-  store = new MemoryStore();
+  store = new MemoryTenantStore();
   const logger = { info: (o: object, m?: string) => logs.push(JSON.stringify(o) + m), warn: (o: object, m?: string) => logs.push(JSON.stringify(o) + m), error: (o: object, m?: string) => logs.push(JSON.stringify(o) + m) };
   rt = {
     config: () => ({ appKey: 'app.key', baseUrl: appUrl, production: true, leewaySeconds: 30, allowedProductHosts: ['*.atlassian.net'], trustProxy: false, licenseWhenAbsent: 'unlicensed', supportedLocales: ['en'], defaultLocale: 'en' }),

@@ -74,7 +74,7 @@ export async function handleLifecycle(rt: ConnectRuntime, event: LifecycleEventN
     if (event === 'installed' || event === 'uninstalled') {
       if (unverified.header.alg !== 'RS256') throw new ConnectError('JWT_ALGORITHM', `lifecycle ${event} requires RS256, got ${unverified.header.alg}`);
       const key = await rt.installKeys.get(unverified.header.kid);
-      claims = await verifyJwt(token, key, { algorithm: 'RS256', leewaySeconds: cfg.leewaySeconds });
+      claims = await verifyJwt(token, key, { algorithm: 'RS256', leewaySeconds: cfg.leewaySeconds, currentDate: rt.now() });
       const aud = Array.isArray(claims.aud) ? claims.aud : claims.aud ? [claims.aud] : [];
       const ours = cfg.baseUrl.replace(/\/+$/, '');
       if (!aud.some((a) => typeof a === 'string' && a.replace(/\/+$/, '') === ours)) {
@@ -84,7 +84,7 @@ export async function handleLifecycle(rt: ConnectRuntime, event: LifecycleEventN
       if (unverified.header.alg !== 'HS256') throw new ConnectError('JWT_ALGORITHM', `lifecycle ${event} requires HS256`);
       const cached = await rt.tenants.refresh(body.clientKey);
       if (!cached || cached.tenant.uninstalledAt) throw new ConnectError('TENANT_UNKNOWN', 'no installed tenant for this clientKey');
-      claims = await verifyJwt(token, cached.key, { algorithm: 'HS256', leewaySeconds: cfg.leewaySeconds });
+      claims = await verifyJwt(token, cached.key, { algorithm: 'HS256', leewaySeconds: cfg.leewaySeconds, currentDate: rt.now() });
     }
     if (claims.iss !== body.clientKey) throw new ConnectError('JWT_ISSUER', 'iss does not equal the payload clientKey');
     if (claims.qsh !== computeQsh(req.method, reqUrl, cfg.baseUrl)) throw new ConnectError('JWT_QSH', 'qsh does not match the lifecycle request');
