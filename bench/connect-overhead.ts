@@ -18,6 +18,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { freePort } from '../test/support/app-server';
 import { contextToken, FakeKeys, newSite, pageUrl, sendLifecycle } from '../test/support/product';
+import { FakeProduct } from '../test/integration/app-support';
 import { ensureBuild, hasTaskset, median, requireWrk, root, runWrk, startApp, startPinned, stopChild, type WrkResult } from './lib/harness';
 
 const { values: args } = parseArgs({
@@ -43,8 +44,12 @@ async function main(): Promise<void> {
   ensureBuild(distDir, !args['no-build']);
   const keys = new FakeKeys();
   const cdn = await keys.start();
-  const app = await startApp(distDir, { CONNECT_KEYS_CDN_URL: cdn, BENCH_ROUTES: 'true', DATABASE_URL: process.env.BENCH_DATABASE_URL });
-  const site = newSite();
+  // The site's product answers the app's license lookups (context-JWT API calls), as Jira does.
+  const product = new FakeProduct();
+  await product.start();
+  const app = await startApp(distDir, { CONNECT_KEYS_CDN_URL: cdn, BENCH_ROUTES: 'true', DATABASE_URL: process.env.BENCH_DATABASE_URL, ALLOWED_PRODUCT_HOSTS: new URL(product.url).host });
+  const site = newSite({ baseUrl: product.url });
+  product.sites.push(site);
   const bareChild: { stop?: () => Promise<void> } = {};
   try {
     const res = await sendLifecycle(app.url, keys, site, 'installed');
@@ -120,6 +125,7 @@ async function main(): Promise<void> {
     await bareChild.stop?.();
     await app.stop();
     await keys.stop();
+    await product.stop();
   }
 }
 

@@ -100,7 +100,8 @@ async function verifyProductToken(rt: ConnectRuntime, token: string): Promise<{ 
     verifiedTokens.delete(token);
   }
   const result = await verifyProductTokenFully(rt, token);
-  rememberVerified(token, result.claims, result.cached.key);
+  // Page and webhook tokens are signed for one request; only context JWTs come back.
+  if (result.claims.qsh === CONTEXT_QSH) rememberVerified(token, result.claims, result.cached.key);
   return result;
 }
 

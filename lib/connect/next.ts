@@ -29,10 +29,18 @@ function withHeaders(res: Response, headers: Record<string, string>): Response {
 
 export function createRouteWrappers(rt: ConnectRuntime, apiOpts: ApiAuthOptions = {}) {
   const base = () => ({ 'Cache-Control': 'no-store' });
-  const frameHeaders = (tenantBaseUrl?: string) => ({
-    ...base(),
-    'Content-Security-Policy': frameAncestors(rt.config().allowedProductHosts, tenantBaseUrl),
-  });
+  // One CSP string per product origin, not one per page load.
+  const csp = new Map<string, string>();
+  const frameHeaders = (tenantBaseUrl?: string) => {
+    const key = tenantBaseUrl ?? '';
+    let value = csp.get(key);
+    if (!value) {
+      value = frameAncestors(rt.config().allowedProductHosts, tenantBaseUrl);
+      if (csp.size > 10_000) csp.clear();
+      csp.set(key, value);
+    }
+    return { ...base(), 'Content-Security-Policy': value };
+  };
 
   return {
     /** POST /lifecycle/{event}: exactly one token kind per event (see lifecycle.ts). */
