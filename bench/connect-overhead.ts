@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { freePort } from '../test/support/app-server';
 import { contextToken, FakeKeys, newSite, pageUrl, sendLifecycle } from '../test/support/product';
 import { FakeProduct } from '../test/integration/app-support';
-import { ensureBuild, hasTaskset, median, requireWrk, root, runWrk, startApp, startPinned, stopChild, type WrkResult } from './lib/harness';
+import { ensureBuild, fetchFresh, hasTaskset, median, requireWrk, root, runWrk, startApp, startPinned, stopChild, type WrkResult } from './lib/harness';
 
 const { values: args } = parseArgs({
   options: {
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
       { name: 'bare-api', base: bareUrl, paths: ['/api/context'], headers: { Authorization: `JWT ${ctx}` } },
     ];
     for (const t of targets) {
-      const r = await fetch(t.base + t.paths[0], { headers: t.headers });
+      const r = await fetchFresh(t.base + t.paths[0], { headers: t.headers });
       if (r.status !== 200) throw new Error(`${t.name}: ${r.status} ${(await r.text()).slice(0, 200)}`);
       runWrk(t.base, t.paths, { seconds: 2, connections: Number(args.connections), headers: t.headers }); // warm-up
     }

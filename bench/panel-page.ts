@@ -15,7 +15,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Keys, install, newSite, pageUrl, type Site } from '../test/integration/app-support';
-import { ensureBuild, hasTaskset, requireWrk, root, runWrk, startApp } from './lib/harness';
+import { ensureBuild, fetchFresh, hasTaskset, requireWrk, root, runWrk, startApp } from './lib/harness';
 
 const { values: args } = parseArgs({
   options: {
@@ -93,7 +93,7 @@ async function main(): Promise<void> {
     const results: Result[] = [];
     for (const t of targets) {
       const paths = await t.paths(app.url, site, Number(args.pool));
-      const first = await fetch(app.url + paths[0]);
+      const first = await fetchFresh(app.url + paths[0]);
       const body = await first.text();
       if (first.status !== 200) throw new Error(`${t.name}: ${first.status} ${body.slice(0, 300)}`);
       runWrk(app.url, paths, { seconds: 3, connections }); // warm-up: JIT, caches, connection setup

@@ -116,3 +116,15 @@ export async function startApp(distDir: string, env: Record<string, string | und
     },
   };
 }
+
+/**
+ * fetch with one retry: after a long wrk run the server may have closed the idle keep-alive
+ * socket undici pooled from the previous check ("other side closed").
+ */
+export async function fetchFresh(url: string, init?: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch {
+    return fetch(url, init);
+  }
+}
