@@ -63,6 +63,19 @@ function Admin({ boot }: { boot: Bootstrap }) {
     void load();
   }, [load]);
 
+  // Jira answered too slowly for this render: the app finishes the lookups in the background,
+  // so ask again quietly (2 s, 4 s, 8 s) and let the notice clear itself.
+  const retries = useRef(0);
+  const degraded = overview?.degraded?.length ?? 0;
+  useEffect(() => {
+    if (!degraded || retries.current >= 3) return;
+    const timer = setTimeout(() => {
+      retries.current += 1;
+      api.get<AdminOverviewDto>('/api/settings').then(setOverview, () => undefined);
+    }, 2000 * 2 ** retries.current);
+    return () => clearTimeout(timer);
+  }, [api, degraded, overview]);
+
   if (failed) {
     return (
       <div data-testid="admin-error">

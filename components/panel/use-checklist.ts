@@ -52,6 +52,28 @@ export function useChecklist(api: ApiClient | null, boot: Bootstrap | null) {
     void load();
   }, [load]);
 
+  // Names Jira did not give in time are looked up in the background: re-read quietly (2 s, 4 s,
+  // 8 s) and take only the names from it, so nothing the user did meanwhile is undone.
+  const retries = useRef(0);
+  const degraded = data?.degraded?.length ?? 0;
+  useEffect(() => {
+    if (!api || !degraded || retries.current >= 3 || !path) return;
+    const timer = setTimeout(() => {
+      retries.current += 1;
+      const query = boot?.project?.key ? `?projectKey=${encodeURIComponent(boot.project.key)}` : '';
+      api.get<Checklist>(`${path}${query}`).then(
+        (fresh) =>
+          setData((d) => {
+            if (!d) return d;
+            const { degraded: _was, ...rest } = d;
+            return { ...rest, people: { ...d.people, ...fresh.people }, ...(fresh.degraded?.length ? { degraded: fresh.degraded } : {}) };
+          }),
+        () => undefined,
+      );
+    }, 2000 * 2 ** retries.current);
+    return () => clearTimeout(timer);
+  }, [api, boot, degraded, path, data]);
+
   // A write's answer brings the names it could get; a name Jira did not give in time shows the notice.
   const patchItems = (fn: (items: ItemDto[]) => ItemDto[], r?: Pick<ItemResult, 'people' | 'degraded'>) =>
     setData((d) => {
