@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseOptions, startApp, type AppServer } from '../support/app-server';
-import { FakeProduct, Keys, install, newSite, sessionFor, type Site } from './app-support';
+import type { AppServer } from '../support/app-server';
+import { FakeProduct, Keys, install, newSite, sessionFor, startAppWithProduct, type Site } from './app-support';
 
 /**
  * The admin page's data controls as the page calls them: with the session token the admin
@@ -16,11 +16,7 @@ const ADMIN = 'acc-dc-admin';
 const USER = 'acc-dc-user';
 
 beforeAll(async () => {
-  await product.start();
-  app = await startApp({
-    ...(await databaseOptions()),
-    env: { CONNECT_KEYS_CDN_URL: await keys.start(), ALLOWED_PRODUCT_HOSTS: new URL(product.url).host, PURGE_INTERVAL_MINUTES: '0', GDPR_REPORT_INTERVAL_HOURS: '0' },
-  });
+  app = await startAppWithProduct(product, keys, { PURGE_INTERVAL_MINUTES: '0', GDPR_REPORT_INTERVAL_HOURS: '0' });
   site = newSite(product.url);
   host = new URL(product.url).host;
   product.sites.push(site);

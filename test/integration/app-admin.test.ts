@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseOptions, startApp, type AppServer } from '../support/app-server';
-import { FakeProduct, Keys, contextToken, install, newSite, pageUrl, readBootstrap, sessionFor, type Site } from './app-support';
+import type { AppServer } from '../support/app-server';
+import { FakeProduct, Keys, contextToken, install, newSite, pageUrl, readBootstrap, sessionFor, startAppWithProduct, type Site } from './app-support';
 
 /**
  * The admin page and settings API over real HTTP: only the product's site admins write
@@ -37,12 +37,7 @@ async function adminSession(accountId: string, params: Record<string, string | u
 }
 
 beforeAll(async () => {
-  await product.start();
-  const keysUrl = await keys.start();
-  app = await startApp({
-    ...(await databaseOptions()),
-    env: { CONNECT_KEYS_CDN_URL: keysUrl, ALLOWED_PRODUCT_HOSTS: `${new URL(product.url).host}`, LICENSE_WHEN_ABSENT: 'unlicensed' },
-  });
+  app = await startAppWithProduct(product, keys, { LICENSE_WHEN_ABSENT: 'unlicensed' });
   site = newSite(product.url);
   product.sites.push(site);
   product.admins.add(ADMIN);

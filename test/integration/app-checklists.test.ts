@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseOptions, startApp, type AppServer } from '../support/app-server';
-import { FakeProduct, Keys, contextToken, install, newSite, pageUrl, readBootstrap, sessionFor, type Site } from './app-support';
+import type { AppServer } from '../support/app-server';
+import { FakeProduct, Keys, contextToken, install, newSite, pageUrl, readBootstrap, sessionFor, startAppWithProduct, type Site } from './app-support';
 
 /**
  * The reference app's checklist API and panel page over real HTTP against the built app:
@@ -28,12 +28,7 @@ async function call(method: string, path: string, auth: string, body?: unknown, 
 const bearer = async (site: Site, accountId: string, params = {}) => `Bearer ${(await sessionFor(app.url, site, accountId, params)).token}`;
 
 beforeAll(async () => {
-  await product.start();
-  const keysUrl = await keys.start();
-  app = await startApp({
-    ...(await databaseOptions()),
-    env: { CONNECT_KEYS_CDN_URL: keysUrl, ALLOWED_PRODUCT_HOSTS: `${new URL(product.url).host},*.atlassian.net`, LICENSE_WHEN_ABSENT: 'unlicensed' },
-  });
+  app = await startAppWithProduct(product, keys, { LICENSE_WHEN_ABSENT: 'unlicensed' });
   siteA = newSite(product.url);
   siteB = newSite(product.url);
   product.sites.push(siteA, siteB);

@@ -4,6 +4,7 @@ import { jwtVerify } from 'jose';
 import { lifecyclePayload, signInstallToken, signSymmetricToken } from '../../emulator/lib/signing';
 import { computeQsh } from '../../lib/connect/qsh';
 import { APP_KEY, FakeKeys as Keys, newSite as newSupportSite, type Site } from '../support/product';
+import { databaseOptions, startApp, type AppServer } from '../support/app-server';
 
 /**
  * The product's side for the reference app's integration tests and benchmarks: signed installs,
@@ -212,4 +213,17 @@ export class FakeProduct {
     }
     send(404, { errorMessages: ['no such endpoint in the fake product'] });
   }
+}
+
+/**
+ * Starts the fake product and the install-keys server, then the built app trusting both (keys
+ * CDN, product host); `env` adds or overrides settings. The database follows the suite's kind.
+ */
+export async function startAppWithProduct(product: FakeProduct, keys: Keys, env: Record<string, string> = {}): Promise<AppServer> {
+  await product.start();
+  const keysUrl = await keys.start();
+  return startApp({
+    ...(await databaseOptions()),
+    env: { CONNECT_KEYS_CDN_URL: keysUrl, ALLOWED_PRODUCT_HOSTS: new URL(product.url).host, ...env },
+  });
 }

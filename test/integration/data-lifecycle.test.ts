@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HSTS_MAX_AGE_SECONDS } from '@/lib/policies/facts';
-import { databaseOptions, startApp, testDatabaseKind, type AppServer } from '../support/app-server';
-import { FakeProduct, Keys, contextToken, install, newSite, type Site } from './app-support';
+import { testDatabaseKind, type AppServer } from '../support/app-server';
+import { FakeProduct, Keys, contextToken, install, newSite, startAppWithProduct, type Site } from './app-support';
 
 /**
  * Data lifecycle over real HTTP against the built app: the published policies state the
@@ -16,17 +16,11 @@ const ADMIN = 'acc-data-admin';
 const USER = 'acc-data-user';
 
 beforeAll(async () => {
-  await product.start();
-  app = await startApp({
-    ...(await databaseOptions()),
-    env: {
-      CONNECT_KEYS_CDN_URL: await keys.start(),
-      ALLOWED_PRODUCT_HOSTS: new URL(product.url).host,
-      RETENTION_DAYS: '45',
-      PURGE_INTERVAL_MINUTES: '0',
-      GDPR_REPORT_INTERVAL_HOURS: '0',
-      SECURITY_CONTACT: 'security@vendor.example',
-    },
+  app = await startAppWithProduct(product, keys, {
+    RETENTION_DAYS: '45',
+    PURGE_INTERVAL_MINUTES: '0',
+    GDPR_REPORT_INTERVAL_HOURS: '0',
+    SECURITY_CONTACT: 'security@vendor.example',
   });
   site = newSite(product.url);
   product.sites.push(site);

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { databaseOptions, startApp, type AppServer } from '../support/app-server';
-import { FakeProduct, Keys, install, newSite, sessionFor, type Site } from './app-support';
+import type { AppServer } from '../support/app-server';
+import { FakeProduct, Keys, install, newSite, sessionFor, startAppWithProduct, type Site } from './app-support';
 
 /**
  * Issue 5, "Panels under faults", over real HTTP against the built app: whatever the product
@@ -21,18 +21,12 @@ const keys = new Keys();
 let n = 0;
 
 beforeAll(async () => {
-  await product.start();
-  app = await startApp({
-    ...(await databaseOptions()),
-    env: {
-      CONNECT_KEYS_CDN_URL: await keys.start(),
-      ALLOWED_PRODUCT_HOSTS: new URL(product.url).host,
-      PRODUCT_RENDER_BUDGET_MS: String(BUDGET_MS),
-      // A site's circuit opens after 5 failed calls; here it probes again after 1 s, not 30.
-      PRODUCT_API_BREAKER_OPEN_MS: String(BREAKER_OPEN_MS),
-      PURGE_INTERVAL_MINUTES: '0',
-      GDPR_REPORT_INTERVAL_HOURS: '0',
-    },
+  app = await startAppWithProduct(product, keys, {
+    PRODUCT_RENDER_BUDGET_MS: String(BUDGET_MS),
+    // A site's circuit opens after 5 failed calls; here it probes again after 1 s, not 30.
+    PRODUCT_API_BREAKER_OPEN_MS: String(BREAKER_OPEN_MS),
+    PURGE_INTERVAL_MINUTES: '0',
+    GDPR_REPORT_INTERVAL_HOURS: '0',
   });
 });
 afterEach(() => product.clearFaults());
