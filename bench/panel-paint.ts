@@ -10,19 +10,16 @@
  *
  *   npm run bench:paint -- [--runs 10] [--no-build]
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
-import { freePort } from '../test/support/app-server';
 import { FakeProduct, Keys, install, newSite, pageUrl, sessionFor } from '../test/integration/app-support';
+import { ensureBuild, root, startApp } from './lib/harness';
 
 const { values: args } = parseArgs({
   options: { runs: { type: 'string', default: '10' }, 'no-build': { type: 'boolean', default: false }, emulator: { type: 'boolean', default: false } },
 });
-const root = path.resolve(__dirname, '..');
 const distDir = process.env.NEXT_DIST_DIR || '.next-bench';
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
@@ -64,44 +61,24 @@ async function throughEmulator(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  if (!args['no-build'] || !existsSync(path.join(root, distDir, 'BUILD_ID'))) {
-    execFileSync('npx', ['next', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: '1' } });
-  }
+  ensureBuild(distDir, !args['no-build']);
   if (args.emulator) return throughEmulator();
   const product = new FakeProduct();
   await product.start();
   const keys = new Keys();
   const keysUrl = await keys.start();
-  const port = await freePort();
-  const app = `http://127.0.0.1:${port}`;
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-paint-'));
-  const child = spawn('node', ['node_modules/next/dist/bin/next', 'start', '-p', String(port), '-H', '127.0.0.1'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      APP_ENV: 'development',
-      NEXT_DIST_DIR: distDir,
-      APP_BASE_URL: app,
-      DATA_DIR: dataDir,
-      CONNECT_KEYS_CDN_URL: keysUrl,
-      ALLOWED_PRODUCT_HOSTS: new URL(product.url).host,
-      // No AP.js host here: the panel must paint without it (it resizes once AP.js arrives).
-      AP_JS_URL: `${product.url}/all.js`,
-      LOG_LEVEL: 'warn',
-    },
-    stdio: 'ignore',
+  const server = await startApp(distDir, {
+    CONNECT_KEYS_CDN_URL: keysUrl,
+    ALLOWED_PRODUCT_HOSTS: new URL(product.url).host,
+    // No AP.js host here: the panel must paint without it (it resizes once AP.js arrives).
+    AP_JS_URL: `${product.url}/all.js`,
   });
+  const app = server.url;
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: CHROMIUM_ARGS,
   });
   try {
-    for (let i = 0; ; i++) {
-      if (await fetch(`${app}/atlassian-connect.json`).then((r) => r.ok, () => false)) break;
-      if (i > 300) throw new Error('app did not start');
-      await new Promise((r) => setTimeout(r, 200));
-    }
     const site = newSite(product.url);
     product.sites.push(site);
     product.names.set('acc-bench', 'Bench User');
@@ -144,10 +121,9 @@ async function main(): Promise<void> {
     console.log(`first useful paint, warm cache        ${f(warm)}`);
   } finally {
     await browser.close();
-    child.kill('SIGTERM');
+    await server.stop();
     await product.stop();
     await keys.stop();
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
