@@ -3,11 +3,15 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   resolve: {
-    alias: {
-      '@': path.resolve(import.meta.dirname),
+    alias: [
+      // The framework's entry points, from source (tsconfig.json maps them the same way).
+      { find: /^atlassian-connect-next$/, replacement: path.resolve(import.meta.dirname, 'lib/connect/index.ts') },
+      { find: /^atlassian-connect-next\/forge\/tooling$/, replacement: path.resolve(import.meta.dirname, 'lib/connect/forge/tooling.ts') },
+      { find: /^atlassian-connect-next\/(.+)$/, replacement: path.resolve(import.meta.dirname, 'lib/connect/$1/index.ts') },
+      { find: /^@\//, replacement: `${path.resolve(import.meta.dirname)}/` },
       // Outside Next's react-server build `server-only` throws on import; tests are server code.
-      'server-only': path.resolve(import.meta.dirname, 'test/support/server-only-stub.ts'),
-    },
+      { find: 'server-only', replacement: path.resolve(import.meta.dirname, 'test/support/server-only-stub.ts') },
+    ],
   },
   test: {
     include: ['lib/**/*.test.ts', 'emulator/**/*.test.ts', 'test/**/*.test.ts', 'scripts/**/*.test.ts'],

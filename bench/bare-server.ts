@@ -4,8 +4,7 @@
  * with one in-memory tenant. Env: PORT, BASE_URL, CLIENT_KEY, SHARED_SECRET.
  */
 import { createServer } from 'node:http';
-import { decodeUnverified, hmacKey, verifyJwt } from '../lib/connect/jwt';
-import { CONTEXT_QSH, computeQsh } from '../lib/connect/qsh';
+import { decodeUnverified, hmacKey, verifyJwt, CONTEXT_QSH, computeQsh } from 'atlassian-connect-next';
 
 const { PORT = '0', BASE_URL = '', CLIENT_KEY = '', SHARED_SECRET = '' } = process.env;
 

@@ -19,11 +19,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { CachedProductReads } from '../lib/connect/product/cached-reads';
-import { ProductClient } from '../lib/connect/product/client';
-import { isProductApiError } from '../lib/connect/product/errors';
-import { getIssueSummary } from '../lib/connect/product/reads';
-import { SwrCache } from '../lib/connect/product/swr-cache';
+import { CachedProductReads, getIssueSummary, isProductApiError, ProductClient, SwrCache } from 'atlassian-connect-next';
 import { FakeProduct } from '../lib/connect/product/testing/fake-product';
 import { APP_KEY, newFakeSite, tenantOf, TenantDirectory } from '../lib/connect/product/testing/harness';
 
@@ -109,12 +105,12 @@ async function main() {
     // swr-warm: warm every key while healthy, then the fault, then reads
     {
       const { fake, client, ck } = await setup();
-      const reads = new CachedProductReads(client, new SwrCache({ freshMs: 0 }), { appKey: APP_KEY });
+      const reads = new CachedProductReads(client, { cache: new SwrCache({ freshMs: 0 }), appKey: APP_KEY, renderBudgetMs: DEADLINE_MS });
       for (let i = 0; i < KEYS; i++) await reads.issueSummary(ck, String(20_000 + i));
       s.apply(fake);
       const r = await drive(REQUESTS, CONCURRENCY, async (i) => {
         try {
-          const c = await reads.issueSummary(ck, String(20_000 + (i % KEYS)), { timeoutMs: DEADLINE_MS });
+          const c = await reads.issueSummary(ck, String(20_000 + (i % KEYS)), { budgetMs: DEADLINE_MS });
           return c.error ? `stale+${c.error.kind}` : c.stale ? 'stale' : 'fresh';
         } catch (err) {
           return `failed:${kind(err)}`;

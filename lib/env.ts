@@ -1,9 +1,9 @@
 import { z } from 'zod';
 
 /**
- * The one validated configuration. Read lazily (so `next build` needs no runtime secrets) and
- * once; `instrumentation.ts` reads it at server start so a bad value stops the app immediately
- * with a message naming the variable.
+ * The one validated configuration. Parsed once, by the composition root (lib/app/root.ts) at
+ * server start (`instrumentation.ts`), so a bad value stops the app immediately with a message
+ * naming the variable; `next build` reads none of it.
  */
 
 const bool = z
@@ -17,6 +17,8 @@ const csv = z
   .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
 
 const schema = z.object({
+  /** Set by Next: `production` under `next start` (prerendered pages exist), `development` under `next dev`. */
+  NODE_ENV: z.enum(['development', 'test', 'production']).optional(),
   APP_ENV: z.enum(['development', 'test', 'production']),
   APP_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   APP_KEY: z
@@ -63,6 +65,8 @@ const schema = z.object({
    * marked `degraded`. The lookups go on in the background and fill the caches for the next view.
    */
   PRODUCT_RENDER_BUDGET_MS: int(50, 10_000).default(800),
+  /** Where `next build` wrote the app (next.config.js reads the same variable); the page shells are read from it. */
+  NEXT_DIST_DIR: z.string().min(1).default('.next'),
   /** Exposes /bench/* twins of authenticated routes without authentication (benchmarks only). */
   BENCH_ROUTES: bool.default(false),
   FORGE_APP_ID: z
@@ -127,14 +131,10 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   };
 }
 
-let cached: Env | undefined;
-
-export function env(): Env {
-  cached ??= parseEnv(process.env);
-  return cached;
-}
-
-/** Tests only: forget the cached configuration. */
-export function resetEnvForTests(): void {
-  cached = undefined;
+/**
+ * The configuration for module graphs the composition root does not reach: server components
+ * (Next bundles pages apart from route handlers), instrumentation and scripts. Parsed each call.
+ */
+export function readEnv(): Env {
+  return parseEnv(process.env);
 }

@@ -1,16 +1,16 @@
 import 'server-only';
 import pino from 'pino';
-import { env } from './env';
 
 /**
- * The one logger: structured JSON lines (pino, chosen for its speed and built-in redaction).
- * Redaction is a safety net; code must still never pass secrets, tokens or lifecycle bodies.
+ * The one logger: structured JSON lines (pino, chosen for its speed and built-in redaction),
+ * made once by the composition root. Redaction is a safety net; code must still never pass
+ * secrets, tokens or lifecycle bodies.
  */
-let instance: pino.Logger | undefined;
+export type Logger = pino.Logger;
 
-export function log(): pino.Logger {
-  instance ??= pino({
-    level: safeLevel(),
+export function createLogger(level: string): Logger {
+  return pino({
+    level,
     base: { app: 'connect-checklists' },
     redact: {
       paths: [
@@ -20,13 +20,4 @@ export function log(): pino.Logger {
       censor: '[redacted]',
     },
   });
-  return instance;
-}
-
-function safeLevel(): string {
-  try {
-    return env().LOG_LEVEL;
-  } catch {
-    return 'info';
-  }
 }

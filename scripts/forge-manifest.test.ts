@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
-import { validateForgeManifest } from '@/lib/connect/forge/manifest-file';
+import { validateForgeManifest } from 'atlassian-connect-next/forge/tooling';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(path.join(tmpdir(), 'forge-cli-'));

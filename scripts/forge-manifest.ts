@@ -11,7 +11,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, parseEnv } from '../lib/env';
 import { forgeManifest } from '../lib/app/forge-manifest';
-import { renderManifestYaml, validateForgeManifest } from '../lib/connect/forge/manifest-file';
+import { renderManifestYaml, validateForgeManifest } from 'atlassian-connect-next/forge/tooling';
 
 function main(): number {
   const { values } = parseArgs({

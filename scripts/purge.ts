@@ -15,7 +15,7 @@ import { ConfigError, parseEnv } from '@/lib/env';
 import { openDatabase } from '@/lib/db/open';
 import { EmbeddedDbLockedError } from '@/lib/db/embedded-lock';
 import { purgeExpiredTenants, type PurgeResult } from '@/lib/retention/purge';
-import type { ConnectLogger } from '@/lib/connect/runtime';
+import type { ConnectLogger } from 'atlassian-connect-next';
 
 const USAGE = 'usage: npm run purge [-- --dry-run] [-- --limit N]';
 

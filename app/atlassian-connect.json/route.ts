@@ -1,7 +1,5 @@
-import { descriptor } from '@/lib/app/connect';
+import { routes } from '@/lib/app/routes';
 
 export const dynamic = 'force-dynamic';
 
-export function GET(): Response {
-  return Response.json(descriptor(), { headers: { 'Cache-Control': 'no-cache' } });
-}
+export const GET = routes.descriptor;

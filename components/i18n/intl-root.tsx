@@ -1,7 +1,7 @@
 'use client';
 import { useEffect, useState, type ReactNode } from 'react';
 import { IntlProvider } from 'react-intl';
-import { pickLocale } from '@/lib/connect/context';
+import { pickLocale } from 'atlassian-connect-next';
 import { asAppLocale, DEFAULT_LOCALE, SUPPORTED_LOCALES, type AppLocale } from '@/lib/i18n/locales';
 import { englishMessages, loadMessages, type Messages } from '@/lib/i18n/messages';
 import { productLocale } from '../connect/ap';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { FORGE_LIFECYCLE_PATHS, type ForgeLifecycleEvent } from '../../lib/connect/forge/lifecycle-paths';
+import { FORGE_LIFECYCLE_PATHS, type ForgeLifecycleEvent } from 'atlassian-connect-next/forge';
 import type { EmulatorHandle } from '../lib/extension';
 import type { Product, Site } from '../lib/state';
 import { installationAri, newForgeKey, signInvocationToken, type ForgeKey } from './invocation-tokens';

@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { computeQsh } from '../../lib/connect/qsh';
+import { computeQsh } from 'atlassian-connect-next';
 import { ProductAuthError, verifyAppRequest, type AuthFailure } from './app-auth';
 import type { AppDescriptor } from './descriptor';
 import { OAuthTokens } from './oauth';

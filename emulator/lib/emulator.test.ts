@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { computeQsh } from '../../lib/connect/qsh';
+import { computeQsh } from 'atlassian-connect-next';
 import type { AppDescriptor } from './descriptor';
 import { USERS } from './directory';
 import { Emulator } from './emulator';

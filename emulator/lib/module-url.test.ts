@@ -1,6 +1,6 @@
 import { decodeJwt, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { computeQsh } from '../../lib/connect/qsh';
+import { computeQsh } from 'atlassian-connect-next';
 import { contextParams, contextVariables, fillUrlTemplate, moduleUrl, signedModuleUrl, type ContextParamInput } from './module-url';
 import { productQsh } from './qsh';
 

@@ -1,7 +1,7 @@
 import 'server-only';
-import type { RequestContext } from '@/lib/connect/auth';
+import type { ConnectContext } from 'atlassian-connect-next';
 
-export function describeContext(_req: Request, ctx: RequestContext): Response {
+export function describeContext(_req: Request, ctx: ConnectContext): Response {
   return Response.json({
     clientKey: ctx.clientKey,
     accountId: ctx.accountId ?? null,

@@ -1,4 +1,4 @@
-import type { AppDefinition } from '@/lib/connect/descriptor';
+import type { AppDefinition } from 'atlassian-connect-next';
 import { POLICY_PATHS } from '@/lib/policies/paths';
 
 export const SUPPORTED_LOCALES = ['en', 'de', 'fr', 'es', 'ja', 'pt-BR'] as const;

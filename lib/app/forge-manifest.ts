@@ -1,5 +1,5 @@
 import type { Env } from '@/lib/env';
-import { buildForgeManifest, type ForgeManifest, type ForgeProduct } from '@/lib/connect/forge/manifest';
+import { buildForgeManifest, type ForgeManifest, type ForgeProduct } from 'atlassian-connect-next/forge';
 import { appDefinition } from './definition';
 
 /** The Atlassian product this Connect app is listed for on the Marketplace. */

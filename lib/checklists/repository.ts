@@ -1,8 +1,7 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
-import { db } from '@/lib/db';
-import type { ChecklistItem, Prisma } from '@/lib/generated/prisma/client';
-import { ConnectError } from '@/lib/connect/errors';
+import type { ChecklistItem, Prisma, PrismaClient } from '@/lib/generated/prisma/client';
+import { ConnectError } from 'atlassian-connect-next';
 import { positionBetween, renumbered } from './positions';
 
 /**
@@ -27,123 +26,12 @@ function notFound(): ConnectError {
 
 const ordered = [{ position: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }] satisfies Prisma.ChecklistItemOrderByWithRelationInput[];
 
-async function withIssueLock<T>(clientKey: string, issueId: string, fn: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
-  const prisma = await db();
+async function withIssueLock<T>(prisma: PrismaClient, clientKey: string, issueId: string, fn: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
   return prisma.$transaction(async (tx) => {
     // Serialises list-shaped writes on one issue across instances (PostgreSQL) and requests.
     await tx.$queryRaw`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtextextended(${`${clientKey}\u0001${issueId}`}::text, 0))) AS l`;
     return fn(tx);
   });
-}
-
-export async function listItems(clientKey: string, issueId: string): Promise<ItemRow[]> {
-  return (await db()).checklistItem.findMany({ where: { clientKey, issueId }, orderBy: ordered });
-}
-
-export async function isInitialised(clientKey: string, issueId: string): Promise<boolean> {
-  const row = await (await db()).checklistState.findUnique({ where: { clientKey_issueId: { clientKey, issueId } } });
-  return row !== null;
-}
-
-/**
- * Marks the issue initialised and, only if this call did so, adds the template items. Two
- * people opening a new issue at once get one copy of the template, and an issue whose list
- * was emptied is never refilled.
- */
-export async function initialiseFromTemplate(clientKey: string, issueId: string, texts: string[], by: string | undefined): Promise<boolean> {
-  return withIssueLock(clientKey, issueId, async (tx) => {
-    const marked = await tx.checklistState.createMany({ data: [{ clientKey, issueId }], skipDuplicates: true });
-    if (marked.count === 0) return false;
-    const positions = renumbered(texts.length);
-    await tx.checklistItem.createMany({
-      data: texts.map((text, i) => ({ id: randomUUID(), clientKey, issueId, text, position: positions[i]!, createdBy: by ?? null })),
-    });
-    return true;
-  });
-}
-
-export async function createItem(
-  clientKey: string,
-  issueId: string,
-  input: { text: string; by: string | undefined; maxItems: number },
-): Promise<ItemRow> {
-  return withIssueLock(clientKey, issueId, async (tx) => {
-    const count = await tx.checklistItem.count({ where: { clientKey, issueId } });
-    if (count >= input.maxItems) {
-      throw new ConnectError('VALIDATION_FAILED', 'checklist full', {
-        publicMessage: `A checklist can hold at most ${input.maxItems} items`,
-        issues: [{ path: 'items', message: `At most ${input.maxItems} items` }],
-      });
-    }
-    const last = await tx.checklistItem.findFirst({ where: { clientKey, issueId }, orderBy: { position: 'desc' }, select: { position: true } });
-    // Any first edit initialises the issue, so a template configured later never lands on it.
-    await tx.checklistState.createMany({ data: [{ clientKey, issueId }], skipDuplicates: true });
-    return tx.checklistItem.create({
-      data: { id: randomUUID(), clientKey, issueId, text: input.text, position: positionBetween(last?.position, undefined)!, createdBy: input.by ?? null },
-    });
-  });
-}
-
-async function conflictOrMissing(clientKey: string, issueId: string, itemId: string): Promise<never> {
-  const current = await (await db()).checklistItem.findFirst({ where: { id: itemId, clientKey, issueId } });
-  throw current ? new ItemConflictError(current) : notFound();
-}
-
-/** Changes text and/or checked state if the caller saw the current version. */
-export async function updateItem(
-  clientKey: string,
-  issueId: string,
-  itemId: string,
-  input: { version: number; text?: string; checked?: boolean; by: string | undefined; now: Date },
-): Promise<ItemRow> {
-  const data: Prisma.ChecklistItemUpdateManyMutationInput = { version: { increment: 1 } };
-  if (input.text !== undefined) data.text = input.text;
-  if (input.checked !== undefined) {
-    data.checked = input.checked;
-    data.checkedBy = input.checked ? (input.by ?? null) : null;
-    data.checkedAt = input.checked ? input.now : null;
-  }
-  const prisma = await db();
-  const r = await prisma.checklistItem.updateMany({ where: { id: itemId, clientKey, issueId, version: input.version }, data });
-  if (r.count === 0) return conflictOrMissing(clientKey, issueId, itemId);
-  return (await prisma.checklistItem.findFirst({ where: { id: itemId, clientKey, issueId } })) ?? conflictOrMissing(clientKey, issueId, itemId);
-}
-
-/**
- * Moves an item after `afterId` (null: to the top). Only the moved row's position changes
- * (unless the list needs renumbering); its version does not, because a move composes with a
- * concurrent edit of the same item's text or state: neither should undo the other.
- */
-export async function moveItem(clientKey: string, issueId: string, itemId: string, input: { afterId: string | null }): Promise<ItemRow> {
-  if (input.afterId === itemId) throw new ConnectError('VALIDATION_FAILED', 'move after itself', { publicMessage: 'An item cannot move after itself' });
-  return withIssueLock(clientKey, issueId, async (tx) => {
-    let items = await tx.checklistItem.findMany({ where: { clientKey, issueId }, orderBy: ordered, select: { id: true, position: true } });
-    if (!items.some((i) => i.id === itemId)) throw notFound();
-    const target = (list: typeof items) => {
-      const rest = list.filter((i) => i.id !== itemId);
-      const at = input.afterId === null ? 0 : rest.findIndex((i) => i.id === input.afterId) + 1;
-      if (at === 0 && input.afterId !== null) throw new ConnectError('VALIDATION_FAILED', 'afterId not on this checklist', { publicMessage: 'afterId is not an item of this checklist', issues: [{ path: 'afterId', message: 'Not on this checklist' }] });
-      return positionBetween(rest[at - 1]?.position, rest[at]?.position);
-    };
-    let position = target(items);
-    if (position === null) {
-      // Out of room between two neighbours: spread the list out again. Positions are not
-      // versioned content, so this does not conflict with anyone's pending edit.
-      const spread = renumbered(items.length);
-      for (const [i, item] of items.entries()) {
-        await tx.checklistItem.updateMany({ where: { id: item.id, clientKey, issueId }, data: { position: spread[i]! } });
-      }
-      items = items.map((it, i) => ({ ...it, position: spread[i]! }));
-      position = target(items)!;
-    }
-    await tx.checklistItem.updateMany({ where: { id: itemId, clientKey, issueId }, data: { position } });
-    return (await tx.checklistItem.findFirst({ where: { id: itemId, clientKey, issueId } }))!;
-  });
-}
-
-export async function deleteItem(clientKey: string, issueId: string, itemId: string, version: number): Promise<void> {
-  const r = await (await db()).checklistItem.deleteMany({ where: { id: itemId, clientKey, issueId, version } });
-  if (r.count === 0) await conflictOrMissing(clientKey, issueId, itemId);
 }
 
 export interface TenantDataSummary {
@@ -153,14 +41,130 @@ export interface TenantDataSummary {
   usersWithPreferences: number;
 }
 
-/** What the app stores for one site, for the admin page. */
-export async function tenantSummary(clientKey: string): Promise<TenantDataSummary> {
-  const prisma = await db();
-  const [issues, items, checked, usersWithPreferences] = await Promise.all([
-    prisma.checklistState.count({ where: { clientKey } }),
-    prisma.checklistItem.count({ where: { clientKey } }),
-    prisma.checklistItem.count({ where: { clientKey, checked: true } }),
-    prisma.userPreference.count({ where: { clientKey } }),
-  ]);
-  return { issues, items, checked, usersWithPreferences };
+export type ChecklistRepository = ReturnType<typeof createChecklistRepository>;
+
+/** Checklist items and states of every site; each function takes the tenant first. */
+export function createChecklistRepository(prisma: PrismaClient) {
+  async function listItems(clientKey: string, issueId: string): Promise<ItemRow[]> {
+    return prisma.checklistItem.findMany({ where: { clientKey, issueId }, orderBy: ordered });
+  }
+
+  async function isInitialised(clientKey: string, issueId: string): Promise<boolean> {
+    const row = await prisma.checklistState.findUnique({ where: { clientKey_issueId: { clientKey, issueId } } });
+    return row !== null;
+  }
+
+  /**
+   * Marks the issue initialised and, only if this call did so, adds the template items. Two
+   * people opening a new issue at once get one copy of the template, and an issue whose list
+   * was emptied is never refilled.
+   */
+  async function initialiseFromTemplate(clientKey: string, issueId: string, texts: string[], by: string | undefined): Promise<boolean> {
+    return withIssueLock(prisma, clientKey, issueId, async (tx) => {
+      const marked = await tx.checklistState.createMany({ data: [{ clientKey, issueId }], skipDuplicates: true });
+      if (marked.count === 0) return false;
+      const positions = renumbered(texts.length);
+      await tx.checklistItem.createMany({
+        data: texts.map((text, i) => ({ id: randomUUID(), clientKey, issueId, text, position: positions[i]!, createdBy: by ?? null })),
+      });
+      return true;
+    });
+  }
+
+  async function createItem(
+    clientKey: string,
+    issueId: string,
+    input: { text: string; by: string | undefined; maxItems: number },
+  ): Promise<ItemRow> {
+    return withIssueLock(prisma, clientKey, issueId, async (tx) => {
+      const count = await tx.checklistItem.count({ where: { clientKey, issueId } });
+      if (count >= input.maxItems) {
+        throw new ConnectError('VALIDATION_FAILED', 'checklist full', {
+          publicMessage: `A checklist can hold at most ${input.maxItems} items`,
+          issues: [{ path: 'items', message: `At most ${input.maxItems} items` }],
+        });
+      }
+      const last = await tx.checklistItem.findFirst({ where: { clientKey, issueId }, orderBy: { position: 'desc' }, select: { position: true } });
+      // Any first edit initialises the issue, so a template configured later never lands on it.
+      await tx.checklistState.createMany({ data: [{ clientKey, issueId }], skipDuplicates: true });
+      return tx.checklistItem.create({
+        data: { id: randomUUID(), clientKey, issueId, text: input.text, position: positionBetween(last?.position, undefined)!, createdBy: input.by ?? null },
+      });
+    });
+  }
+
+  async function conflictOrMissing(clientKey: string, issueId: string, itemId: string): Promise<never> {
+    const current = await prisma.checklistItem.findFirst({ where: { id: itemId, clientKey, issueId } });
+    throw current ? new ItemConflictError(current) : notFound();
+  }
+
+  /** Changes text and/or checked state if the caller saw the current version. */
+  async function updateItem(
+    clientKey: string,
+    issueId: string,
+    itemId: string,
+    input: { version: number; text?: string; checked?: boolean; by: string | undefined; now: Date },
+  ): Promise<ItemRow> {
+    const data: Prisma.ChecklistItemUpdateManyMutationInput = { version: { increment: 1 } };
+    if (input.text !== undefined) data.text = input.text;
+    if (input.checked !== undefined) {
+      data.checked = input.checked;
+      data.checkedBy = input.checked ? (input.by ?? null) : null;
+      data.checkedAt = input.checked ? input.now : null;
+    }
+    const r = await prisma.checklistItem.updateMany({ where: { id: itemId, clientKey, issueId, version: input.version }, data });
+    if (r.count === 0) return conflictOrMissing(clientKey, issueId, itemId);
+    return (await prisma.checklistItem.findFirst({ where: { id: itemId, clientKey, issueId } })) ?? conflictOrMissing(clientKey, issueId, itemId);
+  }
+
+  /**
+   * Moves an item after `afterId` (null: to the top). Only the moved row's position changes
+   * (unless the list needs renumbering); its version does not, because a move composes with a
+   * concurrent edit of the same item's text or state: neither should undo the other.
+   */
+  async function moveItem(clientKey: string, issueId: string, itemId: string, input: { afterId: string | null }): Promise<ItemRow> {
+    if (input.afterId === itemId) throw new ConnectError('VALIDATION_FAILED', 'move after itself', { publicMessage: 'An item cannot move after itself' });
+    return withIssueLock(prisma, clientKey, issueId, async (tx) => {
+      let items = await tx.checklistItem.findMany({ where: { clientKey, issueId }, orderBy: ordered, select: { id: true, position: true } });
+      if (!items.some((i) => i.id === itemId)) throw notFound();
+      const target = (list: typeof items) => {
+        const rest = list.filter((i) => i.id !== itemId);
+        const at = input.afterId === null ? 0 : rest.findIndex((i) => i.id === input.afterId) + 1;
+        if (at === 0 && input.afterId !== null) throw new ConnectError('VALIDATION_FAILED', 'afterId not on this checklist', { publicMessage: 'afterId is not an item of this checklist', issues: [{ path: 'afterId', message: 'Not on this checklist' }] });
+        return positionBetween(rest[at - 1]?.position, rest[at]?.position);
+      };
+      let position = target(items);
+      if (position === null) {
+        // Out of room between two neighbours: spread the list out again. Positions are not
+        // versioned content, so this does not conflict with anyone's pending edit.
+        const spread = renumbered(items.length);
+        for (const [i, item] of items.entries()) {
+          await tx.checklistItem.updateMany({ where: { id: item.id, clientKey, issueId }, data: { position: spread[i]! } });
+        }
+        items = items.map((it, i) => ({ ...it, position: spread[i]! }));
+        position = target(items)!;
+      }
+      await tx.checklistItem.updateMany({ where: { id: itemId, clientKey, issueId }, data: { position } });
+      return (await tx.checklistItem.findFirst({ where: { id: itemId, clientKey, issueId } }))!;
+    });
+  }
+
+  async function deleteItem(clientKey: string, issueId: string, itemId: string, version: number): Promise<void> {
+    const r = await prisma.checklistItem.deleteMany({ where: { id: itemId, clientKey, issueId, version } });
+    if (r.count === 0) await conflictOrMissing(clientKey, issueId, itemId);
+  }
+
+
+  /** What the app stores for one site, for the admin page. */
+  async function tenantSummary(clientKey: string): Promise<TenantDataSummary> {
+    const [issues, items, checked, usersWithPreferences] = await Promise.all([
+      prisma.checklistState.count({ where: { clientKey } }),
+      prisma.checklistItem.count({ where: { clientKey } }),
+      prisma.checklistItem.count({ where: { clientKey, checked: true } }),
+      prisma.userPreference.count({ where: { clientKey } }),
+    ]);
+    return { issues, items, checked, usersWithPreferences };
+  }
+
+  return { listItems, isInitialised, initialiseFromTemplate, createItem, updateItem, moveItem, deleteItem, tenantSummary };
 }

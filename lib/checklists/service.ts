@@ -1,18 +1,15 @@
 import 'server-only';
-import type { RequestContext } from '@/lib/connect/auth';
-import type { ProductPort } from '@/lib/app/product';
-import { settingsFor } from '@/lib/settings/service';
+import { ConnectError, type CachedProductReads, type ConnectContext } from 'atlassian-connect-next';
+import type { SettingsService } from '@/lib/settings/service';
 import { panelEnabledFor } from '@/lib/settings/schema';
-import { CHECKLIST_LIMITS } from './limits';
-import { renderBudgetMs } from '@/lib/app/render-budget';
 import type { DegradedPart } from '@/lib/app/degraded';
-import { lookupDisplayNames } from './people';
-import * as repo from './repository';
+import { CHECKLIST_LIMITS } from './limits';
+import { ItemConflictError, type ChecklistRepository, type ItemRow } from './repository';
 import type { ChecklistDto, ItemDto } from './schema';
 
-/** The checklist use cases, on behalf of an authenticated caller; writers are checked by the caller (requireWriter). */
+/** The checklist use cases, on behalf of an authenticated caller (writers are checked by the route's policies). */
 
-export function toItemDto(row: repo.ItemRow, showCheckedBy: boolean): ItemDto {
+export function toItemDto(row: ItemRow, showCheckedBy: boolean): ItemDto {
   return {
     id: row.id,
     text: row.text,
@@ -23,65 +20,73 @@ export function toItemDto(row: repo.ItemRow, showCheckedBy: boolean): ItemDto {
   };
 }
 
-/** Names of who checked the items, within the render budget; `degraded` says some could not be had. */
-async function peopleOf(product: ProductPort, ctx: RequestContext, items: ItemDto[]): Promise<{ people: Record<string, string | null>; degraded?: DegradedPart[] }> {
-  const ids = items.map((i) => i.checkedBy).filter((x): x is string => !!x);
-  if (!ids.length) return { people: {} };
-  const { names, incomplete } = await lookupDisplayNames(product, ctx.tenant, ids, renderBudgetMs());
-  return incomplete ? { people: names, degraded: ['people'] } : { people: names };
-}
-
-export async function getChecklist(product: ProductPort, ctx: RequestContext, issueId: string, projectKey?: string): Promise<ChecklistDto> {
-  const { settings } = await settingsFor(ctx.clientKey);
-  const base = { issueId, showCheckedBy: settings.showCheckedBy, templateApplied: false };
-  if (!panelEnabledFor(settings, projectKey)) return { ...base, enabled: false, items: [], people: {} };
-  let templateApplied = false;
-  // Applying the template is a write: only with a license, and only once per issue.
-  if (settings.template.enabled && settings.template.items.length > 0 && ctx.license.licensed && !(await repo.isInitialised(ctx.clientKey, issueId))) {
-    templateApplied = await repo.initialiseFromTemplate(ctx.clientKey, issueId, settings.template.items, ctx.accountId);
-  }
-  const items = (await repo.listItems(ctx.clientKey, issueId)).map((r) => toItemDto(r, settings.showCheckedBy));
-  return { ...base, enabled: true, templateApplied, items, ...(await peopleOf(product, ctx, items)) };
-}
-
 export interface ItemResult {
   item: ItemDto;
   people: Record<string, string | null>;
   degraded?: DegradedPart[];
 }
 
-async function result(product: ProductPort, ctx: RequestContext, row: repo.ItemRow): Promise<ItemResult> {
-  const { settings } = await settingsFor(ctx.clientKey);
-  const item = toItemDto(row, settings.showCheckedBy);
-  return { item, ...(await peopleOf(product, ctx, [item])) };
-}
+export type ChecklistService = ReturnType<typeof createChecklistService>;
 
-export async function addItem(product: ProductPort, ctx: RequestContext, accountId: string, issueId: string, text: string): Promise<ItemResult> {
-  const row = await repo.createItem(ctx.clientKey, issueId, { text, by: accountId, maxItems: CHECKLIST_LIMITS.itemsPerChecklist });
-  return result(product, ctx, row);
-}
+export function createChecklistService(d: { repo: ChecklistRepository; settings: SettingsService; reads: CachedProductReads }) {
+  const { repo, settings, reads } = d;
 
-export async function changeItem(
-  product: ProductPort,
-  ctx: RequestContext,
-  accountId: string,
-  issueId: string,
-  itemId: string,
-  change: { version: number; text?: string; checked?: boolean },
-): Promise<ItemResult> {
-  const row = await repo.updateItem(ctx.clientKey, issueId, itemId, { ...change, by: accountId, now: new Date() });
-  return result(product, ctx, row);
-}
+  /** Names of who checked the items, within the render budget; `degraded` says some could not be had. */
+  async function peopleOf(ctx: ConnectContext, items: ItemDto[]): Promise<{ people: Record<string, string | null>; degraded?: DegradedPart[] }> {
+    const ids = items.map((i) => i.checkedBy).filter((x): x is string => !!x);
+    if (!ids.length) return { people: {} };
+    const { names, incomplete } = await reads.displayNames(ctx.clientKey, ids);
+    return incomplete ? { people: names, degraded: ['people'] } : { people: names };
+  }
 
-export async function moveItem(product: ProductPort, ctx: RequestContext, issueId: string, itemId: string, afterId: string | null): Promise<ItemResult> {
-  return result(product, ctx, await repo.moveItem(ctx.clientKey, issueId, itemId, { afterId }));
-}
+  async function result(ctx: ConnectContext, row: ItemRow): Promise<ItemResult> {
+    const { settings: s } = await settings.settingsFor(ctx.clientKey);
+    const item = toItemDto(row, s.showCheckedBy);
+    return { item, ...(await peopleOf(ctx, [item])) };
+  }
 
-export async function removeItem(ctx: RequestContext, issueId: string, itemId: string, version: number): Promise<void> {
-  await repo.deleteItem(ctx.clientKey, issueId, itemId, version);
-}
+  /** An item changed by someone else: 409 carrying the item as it is now (as this caller may see it). */
+  async function conflicts<T>(ctx: ConnectContext, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (err) {
+      if (!(err instanceof ItemConflictError)) throw err;
+      const { settings: s } = await settings.settingsFor(ctx.clientKey);
+      throw new ConnectError('CONFLICT', err.message, { publicMessage: err.publicMessage, details: { current: toItemDto(err.current, s.showCheckedBy) } });
+    }
+  }
 
-export async function currentItemDto(ctx: RequestContext, row: repo.ItemRow): Promise<ItemDto> {
-  const { settings } = await settingsFor(ctx.clientKey);
-  return toItemDto(row, settings.showCheckedBy);
+  return {
+    async getChecklist(ctx: ConnectContext, issueId: string, projectKey?: string): Promise<ChecklistDto> {
+      const { settings: s } = await settings.settingsFor(ctx.clientKey);
+      const base = { issueId, showCheckedBy: s.showCheckedBy, templateApplied: false };
+      if (!panelEnabledFor(s, projectKey)) return { ...base, enabled: false, items: [], people: {} };
+      let templateApplied = false;
+      // Applying the template is a write: only with a license, and only once per issue.
+      if (s.template.enabled && s.template.items.length > 0 && ctx.license.licensed && !(await repo.isInitialised(ctx.clientKey, issueId))) {
+        templateApplied = await repo.initialiseFromTemplate(ctx.clientKey, issueId, s.template.items, ctx.accountId);
+      }
+      const items = (await repo.listItems(ctx.clientKey, issueId)).map((r) => toItemDto(r, s.showCheckedBy));
+      return { ...base, enabled: true, templateApplied, items, ...(await peopleOf(ctx, items)) };
+    },
+
+    async addItem(ctx: ConnectContext, issueId: string, text: string): Promise<ItemResult> {
+      const row = await repo.createItem(ctx.clientKey, issueId, { text, by: ctx.accountId, maxItems: CHECKLIST_LIMITS.itemsPerChecklist });
+      return result(ctx, row);
+    },
+
+    async changeItem(ctx: ConnectContext, issueId: string, itemId: string, change: { version: number; text?: string; checked?: boolean }): Promise<ItemResult> {
+      return conflicts(ctx, async () => result(ctx, await repo.updateItem(ctx.clientKey, issueId, itemId, { ...change, by: ctx.accountId, now: new Date() })));
+    },
+
+    async moveItem(ctx: ConnectContext, issueId: string, itemId: string, afterId: string | null): Promise<ItemResult> {
+      return result(ctx, await repo.moveItem(ctx.clientKey, issueId, itemId, { afterId }));
+    },
+
+    async removeItem(ctx: ConnectContext, issueId: string, itemId: string, version: number): Promise<void> {
+      await conflicts(ctx, () => repo.deleteItem(ctx.clientKey, issueId, itemId, version));
+    },
+
+    summary: (clientKey: string) => repo.tenantSummary(clientKey),
+  };
 }

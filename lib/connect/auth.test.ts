@@ -1,27 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { signSymmetricToken } from '@/emulator/lib/signing';
 import { authenticateApi } from './auth';
-import { InstallKeyStore } from './install-keys';
-import type { ConnectRuntime } from './runtime';
-import { SessionTokens } from './session';
-import { TenantCache } from './tenants/cache';
-import { MemoryTenantStore } from './tenants/memory-store';
+import { createTestRuntime } from './testing';
 
 /** authenticateApi against an in-memory tenant store with a controllable clock. */
 function setup() {
-  const store = new MemoryTenantStore();
   let now = new Date();
-  const rt: ConnectRuntime = {
-    config: () => ({ appKey: 'app', baseUrl: 'https://app.example.com', production: false, leewaySeconds: 5, allowedProductHosts: ['*.atlassian.net'], trustProxy: false, licenseWhenAbsent: 'licensed', supportedLocales: ['en'], defaultLocale: 'en' }),
-    store,
-    tenants: new TenantCache(store, 60_000),
-    installKeys: new InstallKeyStore({ cdnUrl: 'http://127.0.0.1:9' }),
-    sessions: new SessionTokens(randomBytes(32), 'app', 900, 5),
-    log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-    now: () => now,
-    onTenantChange: () => undefined,
-  };
+  const rt = createTestRuntime({ now: () => now });
+  const store = rt.store;
   const install = (secret: string) =>
     store.upsertInstall({ clientKey: 'ck', appKey: 'app', sharedSecret: secret, baseUrl: 'https://a.atlassian.net', productType: 'jira' }, now);
   const call = (token: string) => authenticateApi(rt, new Request('https://app.example.com/api/x', { headers: { authorization: `JWT ${token}` } }));

@@ -69,10 +69,10 @@ export interface RequestContext {
   scope?: ProductScope;
 }
 
-const pageLeeway = (rt: ConnectRuntime) => rt.config().leewaySeconds;
+const pageLeeway = (rt: ConnectRuntime) => rt.config.leewaySeconds;
 
 function requireHttps(rt: ConnectRuntime, req: Request, url: URL): void {
-  const cfg = rt.config();
+  const cfg = rt.config;
   if (cfg.production && !arrivedOverHttps(url, req.headers, cfg.trustProxy)) {
     throw new ConnectError('HTTPS_REQUIRED', 'request did not arrive over https');
   }
@@ -90,34 +90,19 @@ async function activeTenant(rt: ConnectRuntime, clientKey: string, fresh = false
  * the tenant is re-read once: another instance may have stored a rotated secret.
  */
 async function verifyProductToken(rt: ConnectRuntime, token: string): Promise<{ claims: ConnectClaims; cached: CachedTenant }> {
-  const hit = verifiedTokens.get(token);
+  const hit = rt.verifiedTokens.get(token);
   if (hit) {
     // The same token string under the same imported key verifies the same way; only expiry and
     // the tenant's state can have changed. A rotated or reloaded key means a full verification.
     const cached = await activeTenant(rt, hit.claims.iss);
     const exp = typeof hit.claims.exp === 'number' ? hit.claims.exp : 0;
-    if (cached.key === hit.key && exp + rt.config().leewaySeconds > rt.now().getTime() / 1000) return { claims: hit.claims, cached };
-    verifiedTokens.delete(token);
+    if (cached.key === hit.key && exp + rt.config.leewaySeconds > rt.now().getTime() / 1000) return { claims: hit.claims, cached };
+    rt.verifiedTokens.forget(token);
   }
   const result = await verifyProductTokenFully(rt, token);
   // Page and webhook tokens are signed for one request; only context JWTs come back.
-  if (result.claims.qsh === CONTEXT_QSH) rememberVerified(token, result.claims, result.cached.key);
+  if (result.claims.qsh === CONTEXT_QSH) rt.verifiedTokens.remember(token, result.claims, result.cached.key);
   return result;
-}
-
-/**
- * Tokens verified recently, by their exact string. An iframe reuses its context JWT for every
- * API call until it expires, so re-verifying the HMAC each time is wasted work on the hot path.
- */
-const verifiedTokens = new Map<string, { claims: ConnectClaims; key: CryptoKey }>();
-const MAX_VERIFIED = 5_000;
-
-function rememberVerified(token: string, claims: ConnectClaims, key: CryptoKey): void {
-  if (verifiedTokens.size >= MAX_VERIFIED) {
-    const oldest = verifiedTokens.keys().next().value;
-    if (oldest !== undefined) verifiedTokens.delete(oldest);
-  }
-  verifiedTokens.set(token, { claims, key });
 }
 
 async function verifyProductTokenFully(rt: ConnectRuntime, token: string): Promise<{ claims: ConnectClaims; cached: CachedTenant }> {
@@ -136,7 +121,7 @@ async function verifyProductTokenFully(rt: ConnectRuntime, token: string): Promi
 }
 
 function localeFor(rt: ConnectRuntime, req: Request, loc: string | null | undefined): string {
-  const cfg = rt.config();
+  const cfg = rt.config;
   return pickLocale([loc ?? undefined, ...parseAcceptLanguage(req.headers.get('accept-language'))], cfg.supportedLocales, cfg.defaultLocale);
 }
 
@@ -151,7 +136,7 @@ export async function authenticatePage(rt: ConnectRuntime, req: Request, opts: {
   const token = tokenFromRequest(req.headers, url, opts.allowQueryToken);
   if (!token) throw new ConnectError('JWT_MISSING', 'no JWT on page request');
   const { claims, cached } = await verifyProductToken(rt, token);
-  if (!claims.qsh || claims.qsh === CONTEXT_QSH || claims.qsh !== computeQsh(req.method, url, rt.config().baseUrl)) {
+  if (!claims.qsh || claims.qsh === CONTEXT_QSH || claims.qsh !== computeQsh(req.method, url, rt.config.baseUrl)) {
     throw new ConnectError('JWT_QSH', 'qsh does not match this page request');
   }
   touch(rt, cached.tenant);
@@ -160,7 +145,7 @@ export async function authenticatePage(rt: ConnectRuntime, req: Request, opts: {
     tenant: cached.tenant,
     clientKey: cached.tenant.clientKey,
     accountId: claims.sub || undefined,
-    license: licenseFromParam(p.get('lic'), rt.config().licenseWhenAbsent),
+    license: licenseFromParam(p.get('lic'), rt.config.licenseWhenAbsent),
     locale: localeFor(rt, req, p.get('loc')),
     timeZone: normaliseTimeZone(p.get('tz')),
     tokenKind: 'page',
@@ -190,7 +175,7 @@ export async function authenticateApi(rt: ConnectRuntime, req: Request, opts: Ap
       tenant: cached.tenant,
       clientKey: s.clientKey,
       accountId: s.accountId,
-      license: licenseFromParam(s.lic === 'absent' ? null : s.lic, rt.config().licenseWhenAbsent),
+      license: licenseFromParam(s.lic === 'absent' ? null : s.lic, rt.config.licenseWhenAbsent),
       locale: localeFor(rt, req, s.loc),
       timeZone: normaliseTimeZone(s.tz),
       tokenKind: 'session',
@@ -201,13 +186,13 @@ export async function authenticateApi(rt: ConnectRuntime, req: Request, opts: Ap
   const token = tokenFromRequest(req.headers, url, false);
   if (!token) throw new ConnectError('JWT_MISSING', 'no token on API request');
   const { claims, cached } = await verifyProductToken(rt, token);
-  if (claims.qsh !== CONTEXT_QSH && claims.qsh !== computeQsh(req.method, url, rt.config().baseUrl)) {
+  if (claims.qsh !== CONTEXT_QSH && claims.qsh !== computeQsh(req.method, url, rt.config.baseUrl)) {
     throw new ConnectError('JWT_QSH', 'token is neither a context token nor for this request');
   }
   touch(rt, cached.tenant);
   const license = opts.resolveLicense
     ? await opts.resolveLicense(cached.tenant)
-    : licenseFromParam(null, rt.config().licenseWhenAbsent);
+    : licenseFromParam(null, rt.config.licenseWhenAbsent);
   return {
     tenant: cached.tenant,
     clientKey: cached.tenant.clientKey,
@@ -219,14 +204,7 @@ export async function authenticateApi(rt: ConnectRuntime, req: Request, opts: Ap
   };
 }
 
-const TOUCH_EVERY_MS = 5 * 60_000;
-const lastTouch = new Map<string, number>();
-
 /** Records that the site is still calling (throttled; never on the request's critical path). */
 function touch(rt: ConnectRuntime, tenant: Tenant): void {
-  const now = rt.now().getTime();
-  const prev = lastTouch.get(tenant.clientKey) ?? tenant.lastSeenAt?.getTime() ?? 0;
-  if (now - prev < TOUCH_EVERY_MS) return;
-  lastTouch.set(tenant.clientKey, now);
-  rt.store.touch(tenant.clientKey, new Date(now)).catch((err: unknown) => rt.log.warn({ err: String(err) }, 'touch failed'));
+  rt.touches.touch(tenant.clientKey, tenant.lastSeenAt, rt.now());
 }

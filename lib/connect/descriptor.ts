@@ -18,21 +18,41 @@ export type ModuleCondition =
 
 /** A module entry as Connect expects it; `url` is a template relative to baseUrl. */
 export interface ModuleDefinition {
-  key: string;
-  name: I18nText;
+  /** Required by every module kind except `webhooks`. */
+  key?: string;
+  name?: I18nText;
   url?: string;
   [field: string]: unknown;
 }
 
-export type ModuleType =
-  | 'jiraIssueGlances'
-  | 'webPanels'
-  | 'generalPages'
-  | 'adminPages'
-  | 'postInstallPage'
-  | 'configurePage'
-  | 'dynamicContentMacros'
-  | 'webhooks';
+export type Product = 'jira' | 'confluence';
+
+/** How the descriptor and the Forge manifest treat a module kind. */
+export interface ModuleKind {
+  /** Products that have this module kind (Connect module reference per product). */
+  products: readonly Product[];
+  /** One object rather than an array in the descriptor (configurePage, postInstallPage). */
+  single?: boolean;
+}
+
+/**
+ * The module kinds the framework knows. Any other kind an app uses is declared in its
+ * AppDefinition's `moduleKinds`: a new module kind never means editing the framework.
+ * https://developer.atlassian.com/cloud/jira/platform/about-jira-modules/
+ */
+export const MODULE_KINDS = {
+  jiraIssueGlances: { products: ['jira'] },
+  webPanels: { products: ['jira', 'confluence'] },
+  generalPages: { products: ['jira', 'confluence'] },
+  adminPages: { products: ['jira', 'confluence'] },
+  postInstallPage: { products: ['jira', 'confluence'], single: true },
+  configurePage: { products: ['jira', 'confluence'], single: true },
+  dynamicContentMacros: { products: ['confluence'] },
+  webhooks: { products: ['jira', 'confluence'] },
+} as const satisfies Record<string, ModuleKind>;
+
+export type KnownModuleType = keyof typeof MODULE_KINDS;
+export type ModuleType = KnownModuleType | (string & {});
 
 export interface AppDefinition {
   key: string;
@@ -42,6 +62,8 @@ export interface AppDefinition {
   scopes: Scope[];
   /** Single-object modules (configurePage, postInstallPage) are given as a one-element array. */
   modules: Partial<Record<ModuleType, ModuleDefinition[]>>;
+  /** Module kinds beyond MODULE_KINDS that this app uses. */
+  moduleKinds?: Record<string, ModuleKind>;
   /** Locale → URL of a JSON file of i18n keys for module names. */
   translations?: Record<string, string>;
   links?: { self?: string; documentation?: string; privacy?: string; security?: string };
@@ -56,13 +78,20 @@ export const LIFECYCLE_PATHS = {
 
 export type LifecycleEventName = keyof typeof LIFECYCLE_PATHS;
 
-const SINGLE_OBJECT_MODULES = new Set<ModuleType>(['configurePage', 'postInstallPage']);
+/** The kind of a module type, from the framework's table or the app's own; unknown kinds are a programming error. */
+export function moduleKind(def: Pick<AppDefinition, 'moduleKinds'>, type: string): ModuleKind {
+  const kind = def.moduleKinds?.[type] ?? (MODULE_KINDS as Record<string, ModuleKind>)[type];
+  if (!kind) throw new Error(`unknown Connect module kind "${type}": declare it in the app definition's moduleKinds`);
+  return kind;
+}
 
 export function buildDescriptor(def: AppDefinition, baseUrl: string): Record<string, unknown> {
   const modules: Record<string, unknown> = {};
-  for (const [type, list] of Object.entries(def.modules) as [ModuleType, ModuleDefinition[]][]) {
+  for (const [type, list] of Object.entries(def.modules) as [string, ModuleDefinition[] | undefined][]) {
     if (!list?.length) continue;
-    modules[type] = SINGLE_OBJECT_MODULES.has(type) ? list[0] : list;
+    const kind = moduleKind(def, type);
+    if (kind.single && list.length > 1) throw new Error(`module kind ${type} takes one module, got ${list.length}`);
+    modules[type] = kind.single ? list[0] : list;
   }
   return {
     key: def.key,

@@ -38,6 +38,7 @@ export const errorCodes = {
   INTERNAL: 500,
 } as const;
 
+/** The framework's own codes. Apps add theirs with {@link defineErrorCodes}. */
 export type ErrorCode = keyof typeof errorCodes;
 
 const publicMessages: Partial<Record<ErrorCode, string>> = {
@@ -65,30 +66,61 @@ const publicMessages: Partial<Record<ErrorCode, string>> = {
   INTERNAL: 'Internal error',
 };
 
+export interface ConnectErrorOptions {
+  /** Field-level problems (422s); safe to return. */
+  issues?: { path: string; message: string }[];
+  /** What the client is told; defaults to the code's message. */
+  publicMessage?: string;
+  cause?: unknown;
+  /** Safe, structured detail for the client (e.g. a 409's current item). */
+  details?: Record<string, unknown>;
+  /** HTTP status; required for codes the framework does not know (see defineErrorCodes). */
+  status?: number;
+}
+
+/**
+ * The one error type: a stable `code` mapped to one HTTP status and a short public message.
+ * The constructor's `detail` is internal (logs only), never sent to a client.
+ */
 export class ConnectError extends Error {
   override name = 'ConnectError';
   readonly status: number;
-  /** Field-level problems for 422s; safe to return. */
   readonly issues?: { path: string; message: string }[];
+  readonly details?: Record<string, unknown>;
+  readonly publicMessage: string;
 
   constructor(
-    readonly code: ErrorCode,
+    readonly code: ErrorCode | (string & {}),
     /** Internal detail for logs; never sent to the client. */
     detail?: string,
-    opts: { issues?: { path: string; message: string }[]; publicMessage?: string; cause?: unknown } = {},
+    opts: ConnectErrorOptions = {},
   ) {
     super(detail ?? code, { cause: opts.cause });
-    this.status = errorCodes[code];
+    const known = (errorCodes as Record<string, number>)[code];
+    this.status = opts.status ?? known ?? 500;
     this.issues = opts.issues;
-    this.publicMessage = opts.publicMessage ?? publicMessages[code] ?? code.toLowerCase().replace(/_/g, ' ');
+    this.details = opts.details;
+    this.publicMessage = opts.publicMessage ?? (publicMessages as Record<string, string>)[code] ?? code.toLowerCase().replace(/_/g, ' ');
   }
-
-  readonly publicMessage: string;
 }
 
-/** The JSON body of an error response: `{ error: { code, message, issues? } }`. */
-export function errorBody(err: ConnectError): { error: { code: ErrorCode; message: string; issues?: unknown } } {
-  return { error: { code: err.code, message: err.publicMessage, ...(err.issues ? { issues: err.issues } : {}) } };
+/**
+ * An app's own error codes, each with its status and public message, without editing the
+ * framework: `const appError = defineErrorCodes({ ITEM_LIMIT: { status: 422, message: '…' } })`
+ * then `throw appError('ITEM_LIMIT', 'internal detail')`. The framework's codes cannot be redefined.
+ */
+export function defineErrorCodes<C extends string>(table: Record<C, { status: number; message: string }>) {
+  for (const [code, def] of Object.entries<{ status: number; message: string }>(table)) {
+    if (Object.hasOwn(errorCodes, code)) throw new Error(`error code ${code} is the framework's own`);
+    if (!Number.isInteger(def.status) || def.status < 400 || def.status > 599) throw new Error(`error code ${code}: status ${def.status} is not 4xx/5xx`);
+  }
+  return (code: C, detail?: string, opts: Omit<ConnectErrorOptions, 'status'> = {}): ConnectError =>
+    new ConnectError(code, detail, { publicMessage: table[code].message, ...opts, status: table[code].status });
+}
+
+/** The JSON body of an error response: `{ error: { code, message, issues? }, ...details }`. */
+export function errorBody(err: ConnectError): { error: { code: string; message: string; issues?: unknown } } & Record<string, unknown> {
+  return { ...err.details, error: { code: err.code, message: err.publicMessage, ...(err.issues ? { issues: err.issues } : {}) } };
 }
 
 export function toConnectError(err: unknown): ConnectError {

@@ -2,11 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { InstallKeysServer, lifecyclePayload, newInstallKeyPair, signInstallToken } from '@/emulator/lib/signing';
 import { handleLifecycle } from './lifecycle';
-import { InstallKeyStore } from './install-keys';
-import { SessionTokens } from './session';
-import { TenantCache } from './tenants/cache';
-import { MemoryTenantStore } from './tenants/memory-store';
 import type { ConnectRuntime } from './runtime';
+import { createTestRuntime, MemoryTenantStore } from './testing';
 
 const keysServer = new InstallKeysServer();
 const pair = newInstallKeyPair();
@@ -20,16 +17,13 @@ beforeAll(async () => {
   const cdn = await keysServer.start();
   store = new MemoryTenantStore();
   const logger = { info: (o: object, m?: string) => logs.push(JSON.stringify(o) + m), warn: (o: object, m?: string) => logs.push(JSON.stringify(o) + m), error: (o: object, m?: string) => logs.push(JSON.stringify(o) + m) };
-  rt = {
-    config: () => ({ appKey: 'app.key', baseUrl: appUrl, production: true, leewaySeconds: 30, allowedProductHosts: ['*.atlassian.net'], trustProxy: false, licenseWhenAbsent: 'unlicensed', supportedLocales: ['en'], defaultLocale: 'en' }),
+  rt = createTestRuntime({
+    config: { appKey: 'app.key', baseUrl: appUrl, production: true, leewaySeconds: 30, licenseWhenAbsent: 'unlicensed' },
     store,
-    tenants: new TenantCache(store, 1000),
-    installKeys: new InstallKeyStore({ cdnUrl: cdn }),
-    sessions: new SessionTokens(randomBytes(32), 'app.key', 900, 30),
     log: logger,
-    now: () => new Date(),
-    onTenantChange: () => undefined,
-  };
+    installKeysUrl: cdn,
+    tenantCacheTtlMs: 1000,
+  });
 });
 afterAll(() => keysServer.stop());
 

@@ -58,7 +58,7 @@ export interface LifecycleResult {
 }
 
 export async function handleLifecycle(rt: ConnectRuntime, event: LifecycleEventName, req: Request): Promise<LifecycleResult> {
-  const cfg = rt.config();
+  const cfg = rt.config;
   const reqUrl = new URL(req.url);
   let claimedClientKey: string | undefined;
   try {
@@ -125,8 +125,7 @@ export async function handleLifecycle(rt: ConnectRuntime, event: LifecycleEventN
     } else {
       await rt.store.setEnabled(body.clientKey, event === 'enabled');
     }
-    rt.tenants.invalidate(body.clientKey);
-    rt.onTenantChange(body.clientKey);
+    rt.tenantChanged(body.clientKey, event);
     await rt.store.recordLifecycle({ event, clientKey: body.clientKey, outcome: 'accepted' });
     rt.log.info({ event, clientKey: body.clientKey }, 'lifecycle accepted');
     return { event, tenant };

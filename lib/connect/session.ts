@@ -1,4 +1,3 @@
-import { hkdfSync } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { ConnectError } from './errors';
 import { verifyJwt } from './jwt';
@@ -29,13 +28,13 @@ export class SessionTokens {
   private readonly key: Promise<CryptoKey>;
 
   constructor(
-    appSecret: Buffer,
+    /** 32 bytes of the app's own (derived) key material: see deriveKey in runtime.ts. */
+    key: Uint8Array,
     private readonly appKey: string,
     private readonly ttlSeconds: number,
     private readonly leewaySeconds: number,
   ) {
-    const raw = new Uint8Array(hkdfSync('sha256', appSecret, Buffer.alloc(0), 'connect-session-token-v1', 32));
-    this.key = crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+    this.key = crypto.subtle.importKey('raw', new Uint8Array(key), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
   }
 
   /**

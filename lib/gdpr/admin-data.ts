@@ -1,8 +1,6 @@
 import 'server-only';
+import { type ConnectContext, ConnectError, type Tenant } from 'atlassian-connect-next';
 import { z } from 'zod';
-import type { RequestContext } from '@/lib/connect/auth';
-import { ConnectError } from '@/lib/connect/errors';
-import type { Tenant } from '@/lib/connect/tenants/types';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
 import { deleteSiteData, tenantRef, type SiteDataCounts } from '@/lib/retention/site-data';
 import { exportSiteData, streamOf } from './site-export';
@@ -36,7 +34,7 @@ export function exportFilename(tenant: Tenant, now: Date): string {
 }
 
 /** The export as a download (Content-Disposition: attachment). */
-export function exportResponse(prisma: PrismaClient, ctx: RequestContext, now: Date): Response {
+export function exportResponse(prisma: PrismaClient, ctx: ConnectContext, now: Date): Response {
   return new Response(streamOf(exportSiteData(prisma, ctx.clientKey, now)), {
     status: 200,
     headers: {

@@ -1,28 +1,18 @@
 import 'server-only';
-import type { RequestContext } from '@/lib/connect/auth';
-import { db } from '@/lib/db';
-import { log } from '@/lib/log';
+import { within, type CachedProductReads, type Connect, type ConnectContext } from 'atlassian-connect-next';
+import type { PrismaClient } from '@/lib/generated/prisma/client';
+import type { Logger } from '@/lib/log';
 import { readJson } from '@/lib/app/api/http';
-import { productPort } from '@/lib/app/product';
 import type { DegradedPart } from '@/lib/app/degraded';
-import { within } from '@/lib/app/render-budget';
-import { runtime } from '@/lib/app/connect';
-import { forgetAdminAnswers, isSiteAdmin, requireSiteAdmin } from '@/lib/settings/admin';
-import { env } from '@/lib/env';
 import { POLICY_PATHS } from '@/lib/policies/paths';
-import { forgetDisplayNames } from '@/lib/checklists/people';
 import { deleteAllBody, deleteAllSiteData, exportResponse, siteHost, tenantRef } from './admin-data';
 
 /**
- * Handlers for app/api/admin/data/**: site admins only, as the product answers it live (a
- * cached "yes" is dropped first, so a demoted admin cannot delete on a minute-old answer).
- * Neither needs an active license: a customer's right to their data does not lapse with it.
+ * Handlers for app/api/admin/data/**. Export and delete-all are for site admins only, as the
+ * product answers it now (the routes require `siteAdminNow`: a demoted admin cannot delete on a
+ * minute-old answer). Neither needs an active license: a customer's right to their data does
+ * not lapse with it.
  */
-
-async function requireAdminNow(ctx: RequestContext): Promise<void> {
-  forgetAdminAnswers(ctx.clientKey);
-  await requireSiteAdmin(productPort(), ctx.tenant, ctx.accountId);
-}
 
 /** What the admin page's data controls show. */
 export interface DataControlsDto {
@@ -34,37 +24,47 @@ export interface DataControlsDto {
   degraded?: DegradedPart[];
 }
 
-/**
- * GET /api/admin/data: anyone on the site may read it; `canManage` says whether the buttons
- * work. Answers within the render budget: an admin check that did not come back in time is `degraded`.
- */
-export async function dataSummaryHandler(_req: Request, ctx: RequestContext): Promise<Response> {
-  const admin = await within(isSiteAdmin(productPort(), ctx.tenant, ctx.accountId));
-  const body: DataControlsDto = {
-    siteHost: siteHost(ctx.tenant),
-    retentionDays: env().RETENTION_DAYS,
-    canManage: admin.ok && admin.value,
-    links: POLICY_PATHS,
-    ...(admin.ok ? {} : { degraded: ['admin'] }),
+export interface AdminDataDeps {
+  prisma: PrismaClient;
+  reads: CachedProductReads;
+  connect: Pick<Connect, 'tenantChanged'>;
+  retentionDays: number;
+  renderBudgetMs: number;
+  log: Pick<Logger, 'info'>;
+}
+
+export function adminDataHandlers(d: AdminDataDeps) {
+  return {
+    /**
+     * GET /api/admin/data: anyone on the site may read it; `canManage` says whether the buttons
+     * work. Answers within the render budget: an admin check that did not come back in time is `degraded`.
+     */
+    async summary(_req: Request, ctx: ConnectContext): Promise<Response> {
+      const admin = await within(d.reads.isSiteAdmin(ctx.clientKey, ctx.accountId), d.renderBudgetMs);
+      const body: DataControlsDto = {
+        siteHost: siteHost(ctx.tenant),
+        retentionDays: d.retentionDays,
+        canManage: admin.ok && admin.value,
+        links: POLICY_PATHS,
+        ...(admin.ok ? {} : { degraded: ['admin'] }),
+      };
+      return Response.json(body, { headers: { 'Cache-Control': 'no-store' } });
+    },
+
+    /** GET /api/admin/data/export */
+    async export(_req: Request, ctx: ConnectContext): Promise<Response> {
+      d.log.info({ tenant: tenantRef(ctx.clientKey) }, 'admin: site data exported');
+      return exportResponse(d.prisma, ctx, new Date());
+    },
+
+    /** POST /api/admin/data/delete-all  `{ "confirm": "<site host>" }` */
+    async deleteAll(req: Request, ctx: ConnectContext): Promise<Response> {
+      const body = await readJson(req, deleteAllBody, 4096);
+      const deleted = await deleteAllSiteData(d.prisma, ctx.tenant, body.confirm);
+      // Every cache that mirrors this site's data (settings, names, admin answers) lets go of it.
+      d.connect.tenantChanged(ctx.clientKey, 'data-deleted');
+      d.log.info({ tenant: tenantRef(ctx.clientKey), deleted }, 'admin: all site data deleted');
+      return Response.json({ deleted }, { headers: { 'Cache-Control': 'no-store' } });
+    },
   };
-  return Response.json(body, { headers: { 'Cache-Control': 'no-store' } });
-}
-
-/** GET /api/admin/data/export */
-export async function exportDataHandler(_req: Request, ctx: RequestContext): Promise<Response> {
-  await requireAdminNow(ctx);
-  log().info({ tenant: tenantRef(ctx.clientKey) }, 'admin: site data exported');
-  return exportResponse(await db(), ctx, new Date());
-}
-
-/** POST /api/admin/data/delete-all  `{ "confirm": "<site host>" }` */
-export async function deleteAllDataHandler(req: Request, ctx: RequestContext): Promise<Response> {
-  await requireAdminNow(ctx);
-  const body = await readJson(req, deleteAllBody, 4096);
-  const deleted = await deleteAllSiteData(await db(), ctx.tenant, body.confirm);
-  // In-process caches of settings, names, admin answers: the data they mirror is gone.
-  runtime().onTenantChange(ctx.clientKey);
-  forgetDisplayNames(ctx.clientKey);
-  log().info({ tenant: tenantRef(ctx.clientKey), deleted }, 'admin: all site data deleted');
-  return Response.json({ deleted }, { headers: { 'Cache-Control': 'no-store' } });
 }

@@ -1,34 +1,23 @@
 import 'server-only';
-import { log } from '@/lib/log';
-import { db } from '@/lib/db';
-import { createProductClient, type ProductClient } from '@/lib/connect/product';
-import { runtime } from '@/lib/app/connect';
-import { productClientOptions } from '@/lib/app/product';
-import { forgetDisplayNames } from '@/lib/checklists/people';
-import { forgetSettings } from '@/lib/settings/service';
+import type { Connect } from 'atlassian-connect-next';
+import type { PrismaClient } from '@/lib/generated/prisma/client';
+import type { Logger } from '@/lib/log';
 import { runPersonalDataReport } from './reporter';
 
-/** The scheduled personal data report, with the app's configuration and product REST client. */
-
-let client: ProductClient | undefined;
-
-/** A product client of its own, so a slow background job never queues behind page requests. */
-function jobsProductClient(): ProductClient {
-  client ??= createProductClient(productClientOptions((clientKey) => runtime().store.find(clientKey)));
-  return client;
-}
-
-export async function runScheduledReport(now = new Date()) {
-  const product = jobsProductClient();
-  return runPersonalDataReport({
-    prisma: await db(),
-    product: (clientKey) => product.asApp(clientKey),
-    now,
-    log: log(),
-    // Names and settings (updatedBy) are mirrored in memory; other instances age out within an hour.
-    onSiteChanged: (clientKey) => {
-      forgetDisplayNames(clientKey);
-      forgetSettings(clientKey);
-    },
-  });
+/**
+ * The scheduled personal data report. It gets a product client of its own, so a slow
+ * background job never queues behind page requests; sites are read uncached (the job runs
+ * rarely and must see the current secret).
+ */
+export function personalDataReportJob(d: { prisma: PrismaClient; connect: Connect; log: Logger }) {
+  const product = d.connect.productClient({ resolveTenant: (clientKey) => d.connect.runtime.store.find(clientKey) });
+  return (now = new Date()) =>
+    runPersonalDataReport({
+      prisma: d.prisma,
+      product: (clientKey) => product.asApp(clientKey),
+      now,
+      log: d.log,
+      // Names and settings (updatedBy) are mirrored in memory here; other instances age out within a day.
+      onSiteChanged: (clientKey) => d.connect.tenantChanged(clientKey, 'personal-data-changed'),
+    });
 }

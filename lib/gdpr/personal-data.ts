@@ -1,6 +1,6 @@
 import 'server-only';
+import { getUser, isProductApiError, type ProductRequester } from 'atlassian-connect-next';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
-import { getUser, isProductApiError, type ProductRequester } from '@/lib/connect/product';
 import type { ReportedAccount } from './report-api';
 
 /**

@@ -1,6 +1,6 @@
 import 'server-only';
+import { isProductApiError, type ProductRequester } from 'atlassian-connect-next';
 import { z } from 'zod';
-import { isProductApiError, type ProductRequester } from '@/lib/connect/product';
 
 /**
  * Atlassian's personal data reporting API, as a Connect app calls it.

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PersonalDataReportingApi, startReportingServer, type GdprSite } from '@/emulator/gdpr';
 import { DAY, dbKind, memoryLog, openTestDb, seedSite, tenantStore, type TestDb } from '@/lib/retention/testing';
-import { createProductClient } from '@/lib/connect/product';
+import { createProductClient } from 'atlassian-connect-next';
 import { runPersonalDataReport, type ReportRunOptions } from './reporter';
 
 const APP_KEY = 'com.example.connect-checklists';

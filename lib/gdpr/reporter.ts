@@ -1,7 +1,6 @@
 import 'server-only';
+import { type ConnectLogger, type ProductRequester } from 'atlassian-connect-next';
 import type { Prisma, PrismaClient } from '@/lib/generated/prisma/client';
-import type { ConnectLogger } from '@/lib/connect/runtime';
-import type { ProductRequester } from '@/lib/connect/product';
 import { acquireJobLease } from '@/lib/retention/job-lease';
 import { gdprJobName, tenantRef } from '@/lib/retention/site-data';
 import { accountsWithPersonalData, eraseAccount, refreshProfile } from './personal-data';

@@ -1,19 +1,17 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { resetEnvForTests } from '@/lib/env';
+import { describe, expect, it } from 'vitest';
+import { parseEnv } from '@/lib/env';
 import { SUPPORTED_LOCALES } from '@/lib/app/definition';
-import { policyDocument, policyLocale } from './documents';
+import { policyDocument as render, policyLocale } from './documents';
+import { policyFacts } from './facts';
+import type { PolicyFacts } from './types';
 
 /** The policies state the running configuration, in every supported language, with one structure. */
 
-const saved = { ...process.env };
+let facts: PolicyFacts;
 function configure(vars: Record<string, string | undefined>) {
-  process.env = { ...saved, ...vars };
-  resetEnvForTests();
+  facts = policyFacts(parseEnv(vars));
 }
-afterEach(() => {
-  process.env = saved;
-  resetEnvForTests();
-});
+const policyDocument = (kind: 'security' | 'privacy', lang: string, accept: string | null) => render(kind, facts, lang, accept);
 
 const text = (d: ReturnType<typeof policyDocument>['doc']) => JSON.stringify(d);
 

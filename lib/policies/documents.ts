@@ -1,15 +1,13 @@
 import 'server-only';
-import { parseAcceptLanguage, pickLocale } from '@/lib/connect/context';
+import { parseAcceptLanguage, pickLocale } from 'atlassian-connect-next';
 import { DEFAULT_LOCALE, SUPPORTED_LOCALES, type AppLocale } from '@/lib/app/definition';
-import { env } from '@/lib/env';
-import { policyFacts } from './facts';
 import { de } from './messages/de';
 import { en } from './messages/en';
 import { es } from './messages/es';
 import { fr } from './messages/fr';
 import { ja } from './messages/ja';
 import { ptBR } from './messages/pt-br';
-import type { LocaleTexts, PolicyDoc, PolicyTexts } from './types';
+import type { LocaleTexts, PolicyDoc, PolicyFacts, PolicyTexts } from './types';
 
 /** The published policies, in the reader's language, from the configuration read right now. */
 
@@ -27,9 +25,10 @@ export interface RenderedPolicy {
   texts: PolicyTexts;
 }
 
-export function policyDocument(kind: 'security' | 'privacy', lang: string | string[] | undefined, acceptLanguage: string | null): RenderedPolicy {
+/** The facts come from the running configuration (see facts.ts), so the text cannot drift from the code. */
+export function policyDocument(kind: 'security' | 'privacy', facts: PolicyFacts, lang: string | string[] | undefined, acceptLanguage: string | null): RenderedPolicy {
   const locale = policyLocale(lang, acceptLanguage);
-  const texts = TEXTS[locale](policyFacts(env()));
+  const texts = TEXTS[locale](facts);
   return { locale, doc: texts[kind], texts };
 }
 

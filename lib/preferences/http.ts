@@ -1,17 +1,22 @@
 import 'server-only';
-import type { RequestContext } from '@/lib/connect/auth';
-import { readJson, requireWriter } from '@/lib/app/api/http';
-import { readPreferences, writePreferences } from './repository';
+import type { ConnectContext } from 'atlassian-connect-next';
+import { readJson } from '@/lib/app/api/http';
+import type { PreferencesRepository } from './repository';
 import { DEFAULT_PREFERENCES, savePreferencesBody } from './schema';
 
 /** GET/PUT /api/preferences: the caller's own preferences on this site; there is no way to name another account. */
-export async function getPreferencesHandler(_req: Request, ctx: RequestContext): Promise<Response> {
-  const prefs = ctx.accountId ? await readPreferences(ctx.clientKey, ctx.accountId) : DEFAULT_PREFERENCES;
-  return Response.json(prefs, { headers: { 'Cache-Control': 'no-store' } });
-}
+export function preferencesHandlers(repo: PreferencesRepository) {
+  const noStore = { 'Cache-Control': 'no-store' };
+  return {
+    async get(_req: Request, ctx: ConnectContext): Promise<Response> {
+      const prefs = ctx.accountId ? await repo.read(ctx.clientKey, ctx.accountId) : DEFAULT_PREFERENCES;
+      return Response.json(prefs, { headers: noStore });
+    },
 
-export async function putPreferencesHandler(req: Request, ctx: RequestContext): Promise<Response> {
-  const accountId = requireWriter(ctx);
-  const change = await readJson(req, savePreferencesBody);
-  return Response.json(await writePreferences(ctx.clientKey, accountId, change), { headers: { 'Cache-Control': 'no-store' } });
+    /** Policies: writer (a signed-in user with a license). */
+    async put(req: Request, ctx: ConnectContext): Promise<Response> {
+      const change = await readJson(req, savePreferencesBody);
+      return Response.json(await repo.write(ctx.clientKey, ctx.accountId!, change), { headers: noStore });
+    },
+  };
 }

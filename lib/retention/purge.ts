@@ -1,6 +1,6 @@
 import 'server-only';
+import { type ConnectLogger } from 'atlassian-connect-next';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
-import type { ConnectLogger } from '@/lib/connect/runtime';
 import { acquireJobLease } from './job-lease';
 import { countTenantData, deleteTenantRecords, tenantRef, type TenantCounts } from './site-data';
 

@@ -1,8 +1,6 @@
 import 'server-only';
-import { env } from '@/lib/env';
-import { log } from '@/lib/log';
-import { db } from '@/lib/db';
-import { runScheduledReport } from '@/lib/gdpr/jobs';
+import type { PrismaClient } from '@/lib/generated/prisma/client';
+import type { Logger } from '@/lib/log';
 import { purgeExpiredTenants } from './purge';
 
 /**
@@ -15,49 +13,58 @@ import { purgeExpiredTenants } from './purge';
 
 type Job = () => Promise<unknown>;
 
-const g = globalThis as unknown as { __dataJobs?: { timers: NodeJS.Timeout[] } };
 /** First run shortly after start (not during it), spread a little between instances. */
 const FIRST_RUN_DELAY_MS = 20_000;
 
-function every(name: string, intervalMs: number, job: Job): NodeJS.Timeout[] {
-  if (intervalMs <= 0) {
-    log().info({ job: name }, 'scheduled job disabled (interval 0)');
-    return [];
+export interface DataLifecycleOptions {
+  prisma: PrismaClient;
+  log: Logger;
+  retentionDays: number;
+  purgeIntervalMinutes: number;
+  reportIntervalHours: number;
+  report: (now?: Date) => Promise<unknown>;
+}
+
+export type DataLifecycleJobs = ReturnType<typeof createDataLifecycleJobs>;
+
+export function createDataLifecycleJobs(o: DataLifecycleOptions) {
+  let timers: ReturnType<typeof setTimeout>[] = [];
+
+  function every(name: string, intervalMs: number, job: Job): ReturnType<typeof setTimeout>[] {
+    if (intervalMs <= 0) {
+      o.log.info({ job: name }, 'scheduled job disabled (interval 0)');
+      return [];
+    }
+    let running = false;
+    const run = () => {
+      if (running) return;
+      running = true;
+      job()
+        .catch((err: unknown) => o.log.error({ job: name, err: (err as Error).message }, 'scheduled job failed'))
+        .finally(() => {
+          running = false;
+        });
+    };
+    const first = setTimeout(run, Math.min(intervalMs, FIRST_RUN_DELAY_MS + Math.floor(Math.random() * 10_000)));
+    const repeat = setInterval(run, intervalMs);
+    first.unref();
+    repeat.unref();
+    return [first, repeat];
   }
-  let running = false;
-  const run = () => {
-    if (running) return;
-    running = true;
-    job()
-      .catch((err: unknown) => log().error({ job: name, err: (err as Error).message }, 'scheduled job failed'))
-      .finally(() => {
-        running = false;
-      });
+
+  const purge = (now = new Date()) => purgeExpiredTenants({ prisma: o.prisma, now, retentionDays: o.retentionDays, log: o.log });
+
+  return {
+    purge,
+    report: o.report,
+    /** Starts both schedules (once). */
+    start(): void {
+      if (timers.length) return;
+      timers = [...every('retention-purge', o.purgeIntervalMinutes * 60_000, () => purge()), ...every('gdpr-report', o.reportIntervalHours * 3_600_000, () => o.report())];
+    },
+    stop(): void {
+      for (const t of timers) clearTimeout(t);
+      timers = [];
+    },
   };
-  const first = setTimeout(run, Math.min(intervalMs, FIRST_RUN_DELAY_MS + Math.floor(Math.random() * 10_000)));
-  const repeat = setInterval(run, intervalMs);
-  first.unref();
-  repeat.unref();
-  return [first, repeat];
-}
-
-export async function runScheduledPurge(now = new Date()) {
-  return purgeExpiredTenants({ prisma: await db(), now, retentionDays: env().RETENTION_DAYS, log: log() });
-}
-
-/** Starts the data lifecycle schedules once per process (called from lib/app/startup.ts). */
-export function startDataLifecycleJobs(): void {
-  if (g.__dataJobs) return;
-  const e = env();
-  const timers = [
-    ...every('retention-purge', e.PURGE_INTERVAL_MINUTES * 60_000, () => runScheduledPurge()),
-    ...every('gdpr-report', e.GDPR_REPORT_INTERVAL_HOURS * 3_600_000, () => runScheduledReport()),
-  ];
-  g.__dataJobs = { timers };
-}
-
-/** Tests and shutdown: stops the schedules. */
-export function stopDataLifecycleJobs(): void {
-  for (const t of g.__dataJobs?.timers ?? []) clearTimeout(t);
-  g.__dataJobs = undefined;
 }

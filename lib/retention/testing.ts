@@ -4,8 +4,8 @@ import path from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { openDatabase, type Database } from '@/lib/db/open';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
-import { SecretBox } from '@/lib/connect/secret-box';
-import { PrismaTenantStore } from '@/lib/connect/tenants/prisma-store';
+import { PrismaTenantStore } from 'atlassian-connect-next/prisma';
+import { createTestRuntime } from 'atlassian-connect-next/testing';
 import { freshPostgresDatabase } from '@/test/support/app-server';
 
 /**
@@ -65,10 +65,12 @@ export async function dropDatabase(url: string): Promise<void> {
   }
 }
 
-export const testBox = new SecretBox(randomBytes(32));
+/** One key for every test store, so secrets sealed through one can be read through another. */
+export const TEST_SECRET_KEY = randomBytes(32);
 
-export function tenantStore(prisma: PrismaClient): PrismaTenantStore {
-  return new PrismaTenantStore(async () => prisma, async () => testBox);
+/** The framework's tenant store over this database (secrets sealed with TEST_SECRET_KEY). */
+export function tenantStore(prisma: PrismaClient) {
+  return createTestRuntime({ store: new PrismaTenantStore(prisma), secretKey: TEST_SECRET_KEY }).store;
 }
 
 export interface SeededSite {

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { jwtVerify } from 'jose';
 import { lifecyclePayload, signInstallToken, signSymmetricToken } from '../../emulator/lib/signing';
-import { computeQsh } from '../../lib/connect/qsh';
+import { computeQsh } from 'atlassian-connect-next';
 import { APP_KEY, FakeKeys as Keys, newSite as newSupportSite, type Site } from '../support/product';
 import { databaseOptions, startApp, type AppServer } from '../support/app-server';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT, importPKCS8 } from 'jose';
 import { newInstallKeyPair, signInstallToken, signSymmetricToken } from '@/emulator/lib/signing';
-import { computeQsh } from '@/lib/connect/qsh';
+import { computeQsh } from 'atlassian-connect-next';
 import { databaseOptions, startApp, type AppServer } from '../support/app-server';
 import { APP_KEY, FakeKeys, newSite, pageUrl, sendLifecycle, type Site } from '../support/product';
 

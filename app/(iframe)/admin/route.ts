@@ -1,6 +1,5 @@
-import { withPageAuth } from '@/lib/app/connect';
-import { adminPage } from '@/lib/app/pages/admin';
+import { routes } from '@/lib/app/routes';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = withPageAuth(adminPage, { module: 'admin' });
+export const GET = routes.adminPage;

@@ -1,6 +1,5 @@
-import { withPageAuth } from '@/lib/app/connect';
-import { generalPage } from '@/lib/app/pages/general';
+import { routes } from '@/lib/app/routes';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = withPageAuth(generalPage, { module: 'general' });
+export const GET = routes.generalPage;

@@ -1,6 +1,8 @@
 import type { Metadata } from 'next';
 import { headers } from 'next/headers';
+import { readEnv } from '@/lib/env';
 import { policyDocument } from '@/lib/policies/documents';
+import { policyFacts } from '@/lib/policies/facts';
 import { PolicyView } from '@/lib/policies/view';
 
 // Rendered from the running configuration on every request, never at build time.
@@ -9,7 +11,7 @@ export const dynamic = 'force-dynamic';
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 async function load({ searchParams }: Props) {
-  return policyDocument('security', (await searchParams).lang, (await headers()).get('accept-language'));
+  return policyDocument('security', policyFacts(readEnv()), (await searchParams).lang, (await headers()).get('accept-language'));
 }
 
 export async function generateMetadata(props: Props): Promise<Metadata> {

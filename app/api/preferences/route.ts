@@ -1,7 +1,6 @@
-import { withApiAuth } from '@/lib/app/connect';
-import { getPreferencesHandler, putPreferencesHandler } from '@/lib/preferences/http';
+import { routes } from '@/lib/app/routes';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = withApiAuth(getPreferencesHandler);
-export const PUT = withApiAuth(putPreferencesHandler);
+export const GET = routes.preferences.get;
+export const PUT = routes.preferences.put;

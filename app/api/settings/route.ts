@@ -1,7 +1,6 @@
-import { withApiAuth } from '@/lib/app/connect';
-import { adminOverviewHandler, saveSettingsHandler } from '@/lib/settings/http';
+import { routes } from '@/lib/app/routes';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = withApiAuth(adminOverviewHandler);
-export const PUT = withApiAuth(saveSettingsHandler);
+export const GET = routes.settings.overview;
+export const PUT = routes.settings.save;

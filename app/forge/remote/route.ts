@@ -1,7 +1,7 @@
-import { describeForgeInvocation, withForgeAuth } from '@/lib/app/forge';
+import { routes } from '@/lib/app/routes';
 
 export const dynamic = 'force-dynamic';
 
 /** A Forge remote resolver (invokeRemote / endpoint module): Forge invocation token only. */
-export const GET = withForgeAuth(describeForgeInvocation);
-export const POST = withForgeAuth(describeForgeInvocation);
+export const GET = routes.forgeRemote;
+export const POST = routes.forgeRemote;

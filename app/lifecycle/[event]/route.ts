@@ -1,5 +1,5 @@
-import { lifecycleRoute } from '@/lib/app/lifecycle';
+import { routes } from '@/lib/app/routes';
 
 export const dynamic = 'force-dynamic';
 
-export const POST = lifecycleRoute;
+export const POST = routes.lifecycle;

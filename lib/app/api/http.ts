@@ -1,7 +1,6 @@
 import 'server-only';
 import type { z } from 'zod';
-import { ConnectError } from '@/lib/connect/errors';
-import type { RequestContext } from '@/lib/connect/auth';
+import { ConnectError } from 'atlassian-connect-next';
 import { CHECKLIST_LIMITS } from '@/lib/checklists/limits';
 
 /** Request parsing and the write guards shared by the app's JSON API handlers. */
@@ -50,19 +49,4 @@ export async function readJson<T>(req: Request, schema: z.ZodType<T>, limit: num
     throw new ConnectError('BAD_REQUEST', 'body is not JSON', { publicMessage: 'The request body is not valid JSON' });
   }
   return parseOr422(schema, json, 'request body');
-}
-
-/**
- * Every write: the license the product signed must be active (403 LICENSE_REQUIRED), and the
- * caller must be a signed-in user (403 FORBIDDEN), since changes are attributed to an account.
- */
-export function requireWriter(ctx: RequestContext): string {
-  if (!ctx.license.licensed) throw new ConnectError('LICENSE_REQUIRED', `license ${ctx.license.param}`);
-  if (!ctx.accountId) throw new ConnectError('FORBIDDEN', 'anonymous write', { publicMessage: 'Log in to make changes' });
-  return ctx.accountId;
-}
-
-/** A 409 that carries the current state, so the client can show it without another round trip. */
-export function conflict(code: string, message: string, current: unknown): Response {
-  return Response.json({ error: { code, message }, current }, { status: 409, headers: { 'Cache-Control': 'no-store' } });
 }

@@ -1,8 +1,8 @@
 import 'server-only';
-import type { RequestContext } from '@/lib/connect/auth';
+import type { ConnectContext } from 'atlassian-connect-next';
 
 /** The part of every iframe bootstrap that comes from the verified page request. */
-export function baseBootstrap(req: Request, ctx: RequestContext & { sessionToken?: string }, module: 'panel' | 'admin') {
+export function baseBootstrap(req: Request, ctx: ConnectContext, module: 'panel' | 'admin') {
   const site = (ctx.tenant.displayUrl ?? ctx.tenant.baseUrl).replace(/\/+$/, '');
   return {
     v: 1,

@@ -1,8 +1,7 @@
 import 'server-only';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ConnectError } from '@/lib/connect/errors';
-import { env } from '@/lib/env';
+import { ConnectError } from 'atlassian-connect-next';
 
 /**
  * Cached HTML shells for the iframe pages. Each shell is a statically prerendered Next page
@@ -21,8 +20,6 @@ interface Shell {
   rest: string;
 }
 
-const shells = new Map<ShellName, Promise<Shell>>();
-
 function split(html: string, name: string): Shell {
   const lang = /<html[^>]*?\blang="[^"]*"/.exec(html);
   const head = html.indexOf('</head>');
@@ -30,29 +27,6 @@ function split(html: string, name: string): Shell {
   const langValueStart = lang.index + lang[0].lastIndexOf('"', lang[0].length - 2) + 1;
   const langValueEnd = lang.index + lang[0].length - 1;
   return { beforeLang: html.slice(0, langValueStart), beforeHeadEnd: html.slice(langValueEnd, head), rest: html.slice(head) };
-}
-
-async function load(name: ShellName, req: Request): Promise<Shell> {
-  const file = path.join(process.cwd(), process.env.NEXT_DIST_DIR || '.next', 'server', 'app', 'shell', `${name}.html`);
-  try {
-    return split(await readFile(file, 'utf8'), name);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
-  // `next dev` prerenders nothing: fetch the shell from this server instead (not cached in dev).
-  const res = await fetch(new URL(`/shell/${name}`, req.url));
-  if (!res.ok) throw new ConnectError('INTERNAL', `shell ${name}: ${res.status}`);
-  return split(await res.text(), name);
-}
-
-function shell(name: ShellName, req: Request): Promise<Shell> {
-  let s = shells.get(name);
-  if (!s) {
-    s = load(name, req);
-    if (process.env.NODE_ENV === 'production') shells.set(name, s);
-    s.catch(() => shells.delete(name));
-  }
-  return s;
 }
 
 const escAttr = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -68,19 +42,56 @@ export function scriptJson(value: unknown): string {
  */
 const PREFETCH = `<script>(function(){try{var b=JSON.parse(document.getElementById('app-bootstrap').textContent),p=b.prefetch||{},o=window.__appPrefetch={};Object.keys(p).forEach(function(k){o[k]=fetch(p[k],{headers:{authorization:'Bearer '+b.sessionToken,'x-connect-locale':b.locale},credentials:'omit',cache:'no-store'}).then(function(r){return r.json().then(function(j){return{status:r.status,body:j}})})})}catch(e){}})()</script>`;
 
-let apScript: string | undefined;
+export interface ShellOptions {
+  /** Where the iframes load AP.js from (AP_JS_URL). */
+  apJsUrl: string;
+  /** The app's own base URL: in `next dev` (nothing prerendered) shells are fetched from it. */
+  baseUrl: string;
+  /** Where `next build` wrote the app (NEXT_DIST_DIR). */
+  distDir: string;
+  production: boolean;
+}
 
-/** The shell for one request: `lang`, AP.js, the bootstrap and the prefetch script. */
-export async function renderShell(name: ShellName, req: Request, opts: { locale: string; bootstrap: Record<string, unknown> }): Promise<Response> {
-  const s = await shell(name, req);
-  apScript ??= `<script src="${escAttr(env().AP_JS_URL)}" async></script>`;
-  const html =
-    s.beforeLang +
-    escAttr(opts.locale) +
-    s.beforeHeadEnd +
-    apScript +
-    `<script id="app-bootstrap" type="application/json">${scriptJson(opts.bootstrap)}</script>` +
-    PREFETCH +
-    s.rest;
-  return new Response(html, { headers: { 'Content-Type': 'text/html; charset=utf-8', 'Content-Language': opts.locale } });
+export type ShellRenderer = ReturnType<typeof createShellRenderer>;
+
+export function createShellRenderer(o: ShellOptions) {
+  const shells = new Map<ShellName, Promise<Shell>>();
+  const apScript = `<script src="${escAttr(o.apJsUrl)}" async></script>`;
+
+  async function load(name: ShellName): Promise<Shell> {
+    const file = path.join(process.cwd(), o.distDir, 'server', 'app', 'shell', `${name}.html`);
+    try {
+      return split(await readFile(file, 'utf8'), name);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    // `next dev` prerenders nothing: fetch the shell from this server instead (not cached in dev).
+    const res = await fetch(`${o.baseUrl}/shell/${name}`);
+    if (!res.ok) throw new ConnectError('INTERNAL', `shell ${name}: ${res.status}`);
+    return split(await res.text(), name);
+  }
+
+  function shell(name: ShellName): Promise<Shell> {
+    let s = shells.get(name);
+    if (!s) {
+      s = load(name);
+      if (o.production) shells.set(name, s);
+      s.catch(() => shells.delete(name));
+    }
+    return s;
+  }
+
+  /** The shell for one request: `lang`, AP.js, the bootstrap and the prefetch script. */
+  return async function renderShell(name: ShellName, opts: { locale: string; bootstrap: Record<string, unknown> }): Promise<Response> {
+    const s = await shell(name);
+    const html =
+      s.beforeLang +
+      escAttr(opts.locale) +
+      s.beforeHeadEnd +
+      apScript +
+      `<script id="app-bootstrap" type="application/json">${scriptJson(opts.bootstrap)}</script>` +
+      PREFETCH +
+      s.rest;
+    return new Response(html, { headers: { 'Content-Type': 'text/html; charset=utf-8', 'Content-Language': opts.locale } });
+  };
 }

@@ -2,17 +2,14 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ForgeJwksServer, installationAri, newForgeKey, signInvocationToken, type ForgeKey } from '@/emulator/forge/invocation-tokens';
 import { signSymmetricToken } from '@/emulator/lib/signing';
-import { DAY, memoryLog, openTestDb, tenantStore, type TestDb } from '@/lib/retention/testing';
+import { DAY, memoryLog, openTestDb, TEST_SECRET_KEY, type TestDb } from '@/lib/retention/testing';
 import { purgeExpiredTenants } from '@/lib/retention/purge';
 import { authenticateApi, authenticatePage } from '../auth';
-import { InstallKeyStore } from '../install-keys';
 import type { ConnectRuntime } from '../runtime';
-import { SessionTokens } from '../session';
-import { TenantCache } from '../tenants/cache';
-import type { PrismaTenantStore } from '../tenants/prisma-store';
-import { PrismaForgeInstallations } from './installations';
+import { PrismaForgeInstallations, PrismaTenantStore } from '../prisma';
+import { createTestRuntime } from '../testing';
 import { forgeJwks } from './invocation-token';
-import { createForgeWrappers } from './next';
+import { createForgeWrappers } from './wrappers';
 
 /**
  * "Lifecycle after adoption" (issue 7): on Forge, `enabled`/`disabled` are no longer sent,
@@ -24,7 +21,7 @@ import { createForgeWrappers } from './next';
 const APP = 'https://app.example.com';
 const APP_ID = randomUUID();
 let db: TestDb;
-let store: PrismaTenantStore;
+let store: ConnectRuntime['store'];
 let rt: ConnectRuntime;
 let jwks: ForgeJwksServer;
 let key: ForgeKey;
@@ -33,32 +30,19 @@ const log = memoryLog();
 
 beforeAll(async () => {
   db = await openTestDb();
-  store = tenantStore(db.prisma);
-  rt = {
-    config: () => ({
-      appKey: 'com.example.connect-checklists',
-      baseUrl: APP,
-      production: false,
-      leewaySeconds: 30,
-      allowedProductHosts: ['*.atlassian.net'],
-      trustProxy: false,
-      licenseWhenAbsent: 'unlicensed',
-      supportedLocales: ['en'],
-      defaultLocale: 'en',
-    }),
-    store,
-    tenants: new TenantCache(store, 0),
-    installKeys: new InstallKeyStore({ cdnUrl: 'http://127.0.0.1:9' }),
-    sessions: new SessionTokens(randomBytes(32), 'com.example.connect-checklists', 900, 30),
+  rt = createTestRuntime({
+    config: { appKey: 'com.example.connect-checklists', baseUrl: APP, leewaySeconds: 30, licenseWhenAbsent: 'unlicensed' },
+    store: new PrismaTenantStore(db.prisma),
+    secretKey: TEST_SECRET_KEY,
     log,
-    now: () => new Date(),
-    onTenantChange: () => undefined,
-  };
+    tenantCacheTtlMs: 0,
+  });
+  store = rt.store;
   jwks = new ForgeJwksServer();
   key = await newForgeKey();
   jwks.add(key);
   await jwks.start();
-  forge = createForgeWrappers({ rt, keys: forgeJwks({ url: jwks.url }), installations: new PrismaForgeInstallations(async () => db.prisma), appId: APP_ID });
+  forge = createForgeWrappers({ rt, keys: forgeJwks({ url: jwks.url }), installations: new PrismaForgeInstallations(db.prisma), appId: APP_ID });
 });
 afterAll(async () => {
   await jwks?.stop();
@@ -224,9 +208,9 @@ describe('transport', () => {
     const site = await connectInstall();
     const prod = (trustProxy: boolean) =>
       createForgeWrappers({
-        rt: { ...rt, config: () => ({ ...rt.config(), production: true, trustProxy }) },
+        rt: { ...rt, config: { ...rt.config, production: true, trustProxy } },
         keys: forgeJwks({ url: jwks.url }),
-        installations: new PrismaForgeInstallations(async () => db.prisma),
+        installations: new PrismaForgeInstallations(db.prisma),
         appId: APP_ID,
       }).withForgeAuth(() => new Response('ok'));
     const req = (proto?: string) =>

@@ -8,7 +8,7 @@ import { appDefinition } from '@/lib/app/definition';
 import { buildDescriptor, type AppDefinition } from '../descriptor';
 import { appAri } from './app-id';
 import { buildForgeManifest, forgeScope, type ForgeManifest } from './manifest';
-import { forgeManifestPackageFile, renderManifestYaml, validateForgeManifest } from './manifest-file';
+import { forgeManifestPackageFile, renderManifestYaml, validateForgeManifest } from './tooling';
 import { FORGE_LIFECYCLE_PATHS } from './lifecycle-paths';
 
 const APP_ID = '0b3f1a2c-4d5e-4f60-8a7b-9c0d1e2f3a4b';

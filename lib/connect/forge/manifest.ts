@@ -1,4 +1,4 @@
-import { buildDescriptor, LIFECYCLE_PATHS, type AppDefinition, type ModuleType, type Scope } from '../descriptor';
+import { buildDescriptor, LIFECYCLE_PATHS, moduleKind, type AppDefinition, type Product, type Scope } from '../descriptor';
 import { appAri } from './app-id';
 import { FORGE_LIFECYCLE_PATHS, type ForgeLifecycleEvent } from './lifecycle-paths';
 
@@ -25,7 +25,7 @@ import { FORGE_LIFECYCLE_PATHS, type ForgeLifecycleEvent } from './lifecycle-pat
  *   events delivered to a remote through `trigger` + `endpoint` modules)
  */
 
-export type ForgeProduct = 'jira' | 'confluence';
+export type ForgeProduct = Product;
 
 export type ForgeRuntime = 'nodejs22.x' | 'nodejs24.x';
 
@@ -87,18 +87,6 @@ export function forgeScope(scope: Scope | 'SPACE_ADMIN', product: ForgeProduct):
   return `${name}:connect-${product}`;
 }
 
-/** Which product each descriptor module type exists in (Connect module reference per product). */
-const MODULE_PRODUCTS: Record<ModuleType, readonly ForgeProduct[]> = {
-  jiraIssueGlances: ['jira'],
-  webPanels: ['jira', 'confluence'],
-  generalPages: ['jira', 'confluence'],
-  adminPages: ['jira', 'confluence'],
-  postInstallPage: ['jira', 'confluence'],
-  configurePage: ['jira', 'confluence'],
-  dynamicContentMacros: ['confluence'],
-  webhooks: ['jira', 'confluence'],
-};
-
 const REMOTE_KEY = /^[a-zA-Z0-9_-]{1,23}$/;
 const MODULE_KEY = /^[a-zA-Z0-9_-]+$/;
 
@@ -119,8 +107,7 @@ export function buildForgeManifest(def: AppDefinition, opts: ForgeManifestOption
 
   const connectModules: ForgeManifest['connectModules'] = {};
   for (const [type, value] of Object.entries(descriptor.modules)) {
-    const products = MODULE_PRODUCTS[type as ModuleType];
-    if (!products?.includes(product)) throw new Error(`Connect module type ${type} is not available in ${product}`);
+    if (!moduleKind(def, type).products.includes(product)) throw new Error(`Connect module type ${type} is not available in ${product}`);
     const list = (Array.isArray(value) ? value : [value]) as Record<string, unknown>[];
     // Connect webhooks have no key; the converter numbers them (webhook-1, webhook-2, ...).
     connectModules[`${product}:${type}`] = list.map((m, i) => ({ ...m, key: m.key ?? `${type === 'webhooks' ? 'webhook' : type}-${i + 1}` }));

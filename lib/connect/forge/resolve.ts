@@ -1,7 +1,7 @@
 import { ConnectError } from '../errors';
 import type { ConnectRuntime } from '../runtime';
 import type { CachedTenant } from '../tenants/cache';
-import type { ForgeInstallationStore, SiteCandidate } from './installations';
+import type { ForgeInstallationStore, SiteCandidate } from './installation-store';
 import type { ForgeInvocation } from './invocation-token';
 
 /**
@@ -11,9 +11,6 @@ import type { ForgeInvocation } from './invocation-token';
  * never send a fresh Connect `installed`.
  * https://developer.atlassian.com/platform/forge/remote/essentials/#migrating-from-connect-to-forge
  */
-
-const TOUCH_EVERY_MS = 5 * 60_000;
-const lastTouch = new Map<string, number>();
 
 function pick(candidates: SiteCandidate[]): SiteCandidate | undefined {
   // An installed tenant beats an uninstalled one; among equals the newest install wins (the
@@ -58,22 +55,16 @@ export async function resolveForgeTenant(
   const stale = t.forgeInstallationId !== inv.installationId || t.cloudId === null || (opts.lifecycle && !t.enabled && !t.uninstalledAt);
   if (stale || opts.lifecycle) {
     await store.link(t.clientKey, { installationId: inv.installationId, cloudId: inv.cloudId, now, enable: opts.lifecycle });
-    lastTouch.set(t.clientKey, now.getTime());
-    rt.tenants.invalidate(t.clientKey);
+    rt.touches.mark(t.clientKey, now);
     if (stale) {
-      rt.onTenantChange(t.clientKey);
+      rt.tenantChanged(t.clientKey, 'forge-linked');
       rt.log.info({ clientKey: t.clientKey, installationId: inv.installationId, previous: t.forgeInstallationId }, 'forge: installation linked to tenant');
+    } else {
+      rt.tenants.invalidate(t.clientKey);
     }
     cached = (await rt.tenants.get(t.clientKey)) ?? cached;
   } else {
-    touch(rt, t.clientKey, t.lastSeenAt, now);
+    rt.touches.touch(t.clientKey, t.lastSeenAt, now);
   }
   return cached;
-}
-
-function touch(rt: ConnectRuntime, clientKey: string, lastSeenAt: Date | null, now: Date): void {
-  const prev = lastTouch.get(clientKey) ?? lastSeenAt?.getTime() ?? 0;
-  if (now.getTime() - prev < TOUCH_EVERY_MS) return;
-  lastTouch.set(clientKey, now.getTime());
-  rt.store.touch(clientKey, now).catch((err: unknown) => rt.log.warn({ err: String(err) }, 'forge: touch failed'));
 }

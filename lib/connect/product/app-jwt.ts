@@ -1,4 +1,3 @@
-import 'server-only';
 import { SignJWT } from 'jose';
 import { computeQsh } from '../qsh';
 

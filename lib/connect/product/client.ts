@@ -1,4 +1,3 @@
-import 'server-only';
 import type { Tenant } from '../tenants/types';
 import { ProductApiError } from './errors';
 import { DEFAULT_MAX_RESPONSE_BYTES, type FetchLike } from './http';

@@ -9,7 +9,6 @@ export type { HttpMethod, ProductResponse, RequestOptions, QueryValue, CallIdent
 export { ATLASSIAN_RETRY, parseRetryAfter, retryDelayMs, type RetryOptions } from './retry-delay';
 export type { BreakerOptions, BulkheadOptions, BreakerEvent } from './policies';
 export { SwrCache, type Cached, type SwrStore, type SwrCacheOptions, type SwrReadOptions, type SwrLoader } from './swr-cache';
-export { PrismaProductCacheStore } from './prisma-cache-store';
 export {
   getIssue,
   getIssueSummary,
@@ -22,6 +21,6 @@ export {
   type ProductUser,
   type AppLicense,
 } from './reads';
-export { CachedProductReads, cacheKeys, type CachedReadsOptions, type ReadCallOptions } from './cached-reads';
+export { CachedProductReads, cacheKeys, displayNameSchema, type CachedReadsOptions, type ReadCallOptions, type DisplayName } from './cached-reads';
+export { within, type Settled } from './budget';
 export { createLicenseResolver, licenseStateFromAppLicense, type LicenseResolverOptions } from './license';
-export { requireJiraAdmin } from './admin';

@@ -1,4 +1,3 @@
-import 'server-only';
 import { SignJWT } from 'jose';
 import { z } from 'zod';
 import type { Tenant } from '../tenants/types';

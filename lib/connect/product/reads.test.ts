@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConnectError } from '../errors';
-import { requireJiraAdmin } from './admin';
+import type { RequestContext } from '../auth';
+import { builtInPolicies } from '../policies';
 import { CachedProductReads } from './cached-reads';
 import { createLicenseResolver } from './license';
 import { checkGlobalPermission, getAppLicense, getIssue, getUser } from './reads';
@@ -70,8 +71,8 @@ describe('typed reads', () => {
 
 describe('license for context-JWT API calls (ApiAuthOptions.resolveLicense)', () => {
   function resolver(client: ReturnType<typeof fastClient>, whenAbsent: 'licensed' | 'unlicensed') {
-    const reads = new CachedProductReads(client, new SwrCache({ freshMs: 60_000 }), { appKey: APP_KEY });
-    return createLicenseResolver(reads, { whenAbsent, timeoutMs: 300 });
+    const reads = new CachedProductReads(client, { cache: new SwrCache({ freshMs: 60_000 }), appKey: APP_KEY, renderBudgetMs: 300 });
+    return createLicenseResolver(reads, { whenAbsent });
   }
 
   it('is licensed only when the product says the license is active', async () => {
@@ -99,19 +100,43 @@ describe('license for context-JWT API calls (ApiAuthOptions.resolveLicense)', ()
   });
 });
 
-describe('requireJiraAdmin', () => {
+describe('the siteAdmin policies (Jira ADMINISTER, asked of the product)', () => {
+  function policies(client: ReturnType<typeof fastClient>) {
+    const reads = new CachedProductReads(client, { cache: new SwrCache({ freshMs: 60_000 }), appKey: APP_KEY, renderBudgetMs: 300 });
+    const p = builtInPolicies(() => reads);
+    const req = new Request('https://app.example.com/api/x');
+    const as = (policy: 'siteAdmin' | 'siteAdminNow', ck: string, accountId?: string) => Promise.resolve(p[policy]({ clientKey: ck, accountId } as RequestContext, req));
+    return { as };
+  }
+
   it('lets admins through and refuses others and anonymous users with ADMIN_REQUIRED', async () => {
     const { client, ck } = await setup();
-    await expect(requireJiraAdmin(client, ck, 'admin-1')).resolves.toBeUndefined();
-    await expect(requireJiraAdmin(client, ck, 'user-1')).rejects.toMatchObject({ code: 'ADMIN_REQUIRED', status: 403 });
-    await expect(requireJiraAdmin(client, ck, undefined)).rejects.toMatchObject({ code: 'ADMIN_REQUIRED' });
+    const { as } = policies(client);
+    await expect(as('siteAdmin', ck, 'admin-1')).resolves.toBeUndefined();
+    await expect(as('siteAdmin', ck, 'user-1')).rejects.toMatchObject({ code: 'ADMIN_REQUIRED', status: 403 });
+    await expect(as('siteAdmin', ck, undefined)).rejects.toMatchObject({ code: 'ADMIN_REQUIRED' });
   });
 
   it('fails closed with PRODUCT_UNAVAILABLE when the product cannot answer', async () => {
     const { fake, client, ck } = await setup();
     await fake.stop();
-    const err = await requireJiraAdmin(client, ck, 'admin-1').catch((e: unknown) => e);
+    const err = await policies(client).as('siteAdmin', ck, 'admin-1').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConnectError);
     expect(err).toMatchObject({ code: 'PRODUCT_UNAVAILABLE', status: 503 });
+  });
+
+  it('trusts a "yes" for a while, but siteAdminNow asks the product again (a demoted admin cannot delete)', async () => {
+    const { fake, client, ck } = await setup();
+    const { as } = policies(client);
+    await as('siteAdmin', ck, 'admin-1');
+    const asked = () => fake.requests.filter((r) => r.path === '/rest/api/3/permissions/check').length;
+    const before = asked();
+    await as('siteAdmin', ck, 'admin-1');
+    expect(asked()).toBe(before);
+    fake.admins.delete('admin-1');
+    await expect(as('siteAdmin', ck, 'admin-1')).resolves.toBeUndefined();
+    await expect(as('siteAdminNow', ck, 'admin-1')).rejects.toMatchObject({ code: 'ADMIN_REQUIRED' });
+    expect(asked()).toBe(before + 1);
+    await expect(as('siteAdmin', ck, 'admin-1')).rejects.toMatchObject({ code: 'ADMIN_REQUIRED' });
   });
 });

@@ -36,7 +36,7 @@ async function setup(store?: SwrStore) {
   dir.put(tenantOf(site));
   const client = fastClient(dir, site, { now: clock.now, breaker: { failureThreshold: 100, halfOpenAfterMs: 300 } });
   const cache = new SwrCache({ freshMs: 60_000, now: clock.now, store });
-  const reads = new CachedProductReads(client, cache, { appKey: APP_KEY, freshMs: { license: 300_000 } });
+  const reads = new CachedProductReads(client, { cache, appKey: APP_KEY, renderBudgetMs: 5_000, now: clock.now });
   return { clock, site, client, cache, reads, ck: site.site.clientKey };
 }
 
@@ -70,7 +70,7 @@ describe('stale-while-revalidate product reads', () => {
   it('when the site is down returns the last good value flagged stale, with the error', async () => {
     const { site, reads, clock, ck } = await setup();
     await reads.appLicense(ck);
-    await reads.user(ck, 'user-1');
+    await reads.displayNames(ck, ['user-1']);
     await site.stop();
     clock.advance(400_000);
     await reads.appLicense(ck); // starts the refresh, which fails
@@ -79,38 +79,39 @@ describe('stale-while-revalidate product reads', () => {
     expect(license).toMatchObject({ value: { active: true, present: true }, stale: true });
     expect(license.error).toBeInstanceOf(ProductApiError);
     expect(license.error?.kind).toBe('network');
-    await reads.user(ck, 'user-1');
+    await reads.displayNames(ck, ['user-1']);
     await settle();
-    expect(await reads.user(ck, 'user-1')).toMatchObject({ value: { displayName: 'Ada Lovelace' }, stale: true, error: { kind: 'network' } });
+    // a stale name is better than none: served, and the answer is not marked incomplete
+    expect(await reads.displayNames(ck, ['user-1'])).toEqual({ names: { 'user-1': 'Ada Lovelace' }, incomplete: false });
   });
 
   it('with nothing cached, a read waits for the product within its deadline and fails with its error', async () => {
     const { site, reads, ck } = await setup();
     site.latencyMs = 500;
-    const err = await reads.issueSummary(ck, '10001', { timeoutMs: 100 }).catch((e: unknown) => e);
+    const err = await reads.issueSummary(ck, '10001', { budgetMs: 100 }).catch((e: unknown) => e);
     expect(err).toMatchObject({ kind: 'timeout' });
   });
 
   it('past maxStale, waits for a refresh but still serves the old value if that fails', async () => {
     const { site, clock, client, ck } = await setup();
     const cache = new SwrCache({ freshMs: 1_000, maxStaleMs: 10_000, now: clock.now });
-    const reads = new CachedProductReads(client, cache, { appKey: APP_KEY });
+    const reads = new CachedProductReads(client, { cache, appKey: APP_KEY, renderBudgetMs: 5_000, now: clock.now });
     await reads.issueSummary(ck, '10001');
     site.issues.set('10001', { id: '10001', key: 'ABC-1', summary: 'Now' });
     clock.advance(20_000);
     expect(await reads.issueSummary(ck, '10001')).toMatchObject({ value: { summary: 'Now' }, stale: false });
     clock.advance(20_000);
     site.inject({ status: 503 });
-    const old = await reads.issueSummary(ck, '10001', { timeoutMs: 300 });
+    const old = await reads.issueSummary(ck, '10001', { budgetMs: 300 });
     expect(old).toMatchObject({ value: { summary: 'Now' }, stale: true, error: { kind: 'unavailable' } });
   });
 
   it('runs one refresh per key however many readers arrive', async () => {
     const { site, reads, clock, ck } = await setup();
-    await reads.user(ck, 'user-1');
-    clock.advance(120_000);
+    await reads.displayNames(ck, ['user-1']);
+    clock.advance(25 * 3_600_000);
     site.latencyMs = 100;
-    await Promise.all(Array.from({ length: 10 }, () => reads.user(ck, 'user-1')));
+    await Promise.all(Array.from({ length: 10 }, () => reads.displayNames(ck, ['user-1'])));
     await new Promise((r) => setTimeout(r, 200));
     expect(site.count('/rest/api/3/user')).toBe(2);
   });
@@ -119,13 +120,13 @@ describe('stale-while-revalidate product reads', () => {
     const store = new MapStore();
     const a = await setup(store);
     await a.reads.issueSummary(a.ck, '10001');
-    await a.reads.user(a.ck, 'user-1');
+    await a.reads.displayNames(a.ck, ['user-1']);
     await settle();
-    // display names are personal data: not persisted unless asked
+    // display names are personal data: kept apart (the `people` cache, memory only here)
     expect([...store.rows.keys()]).toEqual([`${a.ck}/issue:10001`]);
 
     await a.site.stop();
-    const restarted = new CachedProductReads(a.client, new SwrCache({ freshMs: 60_000, now: a.clock.now, store }), { appKey: APP_KEY });
+    const restarted = new CachedProductReads(a.client, { cache: new SwrCache({ freshMs: 60_000, now: a.clock.now, store }), appKey: APP_KEY, renderBudgetMs: 5_000 });
     expect(await restarted.issueSummary(a.ck, '10001')).toMatchObject({ value: { summary: 'First issue' }, stale: false });
     // another tenant never sees it
     await expect(restarted.issueSummary('other-tenant', '10001')).rejects.toMatchObject({ kind: 'not_installed' });

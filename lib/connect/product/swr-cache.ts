@@ -106,11 +106,11 @@ export class SwrCache {
     await this.opts.store?.delete(clientKey, key);
   }
 
-  /** Drops every key of a tenant (memory and store). */
-  async forgetTenant(clientKey: string): Promise<void> {
+  /** Drops every key of a tenant from memory, and from the store unless `memoryOnly`. */
+  async forgetTenant(clientKey: string, opts: { memoryOnly?: boolean } = {}): Promise<void> {
     const prefix = clientKey + SEP;
     for (const id of this.memory.keys()) if (id.startsWith(prefix)) this.memory.delete(id);
-    await this.opts.store?.deleteTenant(clientKey);
+    if (!opts.memoryOnly) await this.opts.store?.deleteTenant(clientKey);
   }
 
   private view<T>(entry: Entry, stale: boolean): Cached<T> {

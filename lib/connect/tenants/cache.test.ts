@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { TenantCache } from './cache';
-import type { Tenant, TenantStore } from './types';
+import { TenantCache, type TenantSource } from './cache';
+import type { Tenant } from './types';
 
-function store(): TenantStore & { reads: number; secret: string } {
+function store(): TenantSource & { reads: number; secret: string } {
   const s = {
     reads: 0,
     secret: 'one',
@@ -10,11 +10,6 @@ function store(): TenantStore & { reads: number; secret: string } {
       s.reads++;
       return { clientKey, sharedSecret: s.secret } as Tenant;
     },
-    upsertInstall: async () => ({}) as Tenant,
-    markUninstalled: async () => true,
-    setEnabled: async () => true,
-    touch: async () => undefined,
-    recordLifecycle: async () => undefined,
   };
   return s;
 }

@@ -1,5 +1,10 @@
 import { hmacKey } from '../jwt';
-import type { Tenant, TenantStore } from './types';
+import type { Tenant } from './types';
+
+/** Where the cache reads tenants from (secrets already opened). */
+export interface TenantSource {
+  find(clientKey: string): Promise<Tenant | null>;
+}
 
 export interface CachedTenant {
   tenant: Tenant;
@@ -27,7 +32,7 @@ export class TenantCache {
   private readonly entries = new Map<string, Entry>();
 
   constructor(
-    private readonly store: TenantStore,
+    private readonly store: TenantSource,
     private readonly ttlMs: number,
     private readonly maxEntries = 10_000,
   ) {}

@@ -1,6 +1,5 @@
-import { withPageAuth } from '@/lib/app/connect';
-import { panelPage, panelScope } from '@/lib/app/pages/panel';
+import { routes } from '@/lib/app/routes';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = withPageAuth(panelPage, { module: 'panel', scope: panelScope });
+export const GET = routes.panelPage;

@@ -1,6 +1,5 @@
-import { withApiAuth } from '@/lib/app/connect';
-import { getChecklistHandler } from '@/lib/checklists/http';
+import { routes } from '@/lib/app/routes';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = withApiAuth(getChecklistHandler);
+export const GET = routes.checklist.get;

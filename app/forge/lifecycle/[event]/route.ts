@@ -1,5 +1,5 @@
-import { forgeLifecycleRoute } from '@/lib/app/forge';
+import { routes } from '@/lib/app/routes';
 
 export const dynamic = 'force-dynamic';
 
-export const POST = forgeLifecycleRoute;
+export const POST = routes.forgeLifecycle;

@@ -1,7 +1,6 @@
-import { withApiAuth } from '@/lib/app/connect';
-import { deleteAllDataHandler } from '@/lib/gdpr/http';
+import { routes } from '@/lib/app/routes';
 
 export const dynamic = 'force-dynamic';
 
 /** Deletes all the site's data now; body `{ "confirm": "<site host>" }` (site admins only). */
-export const POST = withApiAuth(deleteAllDataHandler);
+export const POST = routes.adminData.deleteAll;

@@ -1,7 +1,6 @@
-import { withApiAuth } from '@/lib/app/connect';
-import { exportDataHandler } from '@/lib/gdpr/http';
+import { routes } from '@/lib/app/routes';
 
 export const dynamic = 'force-dynamic';
 
 /** The site's data as a JSON download (site admins only). */
-export const GET = withApiAuth(exportDataHandler);
+export const GET = routes.adminData.export;

@@ -1,6 +1,5 @@
-import { withApiAuth } from '@/lib/app/connect';
-import { createItemHandler } from '@/lib/checklists/http';
+import { routes } from '@/lib/app/routes';
 
 export const dynamic = 'force-dynamic';
 
-export const POST = withApiAuth(createItemHandler);
+export const POST = routes.checklist.addItem;

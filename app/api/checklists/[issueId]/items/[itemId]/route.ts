@@ -1,7 +1,6 @@
-import { withApiAuth } from '@/lib/app/connect';
-import { deleteItemHandler, updateItemHandler } from '@/lib/checklists/http';
+import { routes } from '@/lib/app/routes';
 
 export const dynamic = 'force-dynamic';
 
-export const PATCH = withApiAuth(updateItemHandler);
-export const DELETE = withApiAuth(deleteItemHandler);
+export const PATCH = routes.checklist.updateItem;
+export const DELETE = routes.checklist.deleteItem;

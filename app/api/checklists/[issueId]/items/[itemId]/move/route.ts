@@ -1,6 +1,5 @@
-import { withApiAuth } from '@/lib/app/connect';
-import { moveItemHandler } from '@/lib/checklists/http';
+import { routes } from '@/lib/app/routes';
 
 export const dynamic = 'force-dynamic';
 
-export const POST = withApiAuth(moveItemHandler);
+export const POST = routes.checklist.moveItem;

@@ -1,0 +1,127 @@
+import 'server-only';
+import { createConnect, type Connect } from 'atlassian-connect-next';
+import { createForge, type Forge } from 'atlassian-connect-next/forge';
+import { devSingleton } from 'atlassian-connect-next/next';
+import { PrismaForgeInstallations, PrismaProductCacheStore, PrismaTenantStore } from 'atlassian-connect-next/prisma';
+import { openAppDatabase, type Database } from '@/lib/db';
+import { readEnv, type Env } from '@/lib/env';
+import { createLogger, type Logger } from '@/lib/log';
+import { createChecklistRepository } from '@/lib/checklists/repository';
+import { createChecklistService, type ChecklistService } from '@/lib/checklists/service';
+import { userProfileStore } from '@/lib/checklists/people-store';
+import { personalDataReportJob } from '@/lib/gdpr/jobs';
+import { createPreferencesRepository, type PreferencesRepository } from '@/lib/preferences/repository';
+import { createDataLifecycleJobs, type DataLifecycleJobs } from '@/lib/retention/scheduler';
+import { createSettingsRepository } from '@/lib/settings/repository';
+import { createSettingsService, type SettingsService } from '@/lib/settings/service';
+import { appDefinition, DEFAULT_LOCALE, SUPPORTED_LOCALES } from './definition';
+import { loadMasterKey } from './master-key';
+import { createShellRenderer, type ShellRenderer } from './pages/shell';
+
+/**
+ * The composition root: builds the app's services once, in order — config → log → database →
+ * Connect (with its product client and reads) → Forge → the features — and hands each what it
+ * needs. Nothing else builds a service or reads configuration.
+ *
+ * Only route handlers may import this module. Next bundles route handlers, server-component
+ * pages and instrumentation.ts as separate module graphs (measured: three different instances
+ * of one module in a production build), so a page importing it would build a second root.
+ * eslint.config.mjs forbids that import outside app/ route files and lib/app.
+ */
+export interface App {
+  env: Env;
+  log: Logger;
+  db: Database;
+  connect: Connect;
+  /** Present when FORGE_APP_ID is set ("Connect on Forge"). */
+  forge: Forge | null;
+  settings: SettingsService;
+  checklists: ChecklistService;
+  preferences: PreferencesRepository;
+  jobs: DataLifecycleJobs;
+  renderShell: ShellRenderer;
+}
+
+async function build(): Promise<App> {
+  const env = readEnv();
+  const log = createLogger(env.LOG_LEVEL);
+  if (env.APP_ENV !== 'production' && env.APP_BASE_URL.startsWith('http://')) {
+    log.warn({ baseUrl: env.APP_BASE_URL }, 'development mode: serving over plain http (Atlassian Cloud requires https)');
+  }
+  const db = await openAppDatabase(env, log);
+  const prisma = db.prisma;
+  const connect = createConnect({
+    app: appDefinition({ key: env.APP_KEY, name: env.APP_NAME, vendor: { name: env.APP_VENDOR_NAME, url: env.APP_VENDOR_URL } }),
+    baseUrl: env.APP_BASE_URL,
+    secretKey: loadMasterKey(env, log),
+    store: new PrismaTenantStore(prisma),
+    production: env.APP_ENV === 'production',
+    log,
+    auth: {
+      leewaySeconds: env.JWT_LEEWAY_SECONDS,
+      allowedProductHosts: env.ALLOWED_PRODUCT_HOSTS,
+      trustProxy: env.TRUST_PROXY,
+      installKeysUrl: env.CONNECT_KEYS_CDN_URL,
+      sessionTtlSeconds: env.SESSION_TOKEN_TTL_SECONDS,
+      tenantCacheTtlMs: env.TENANT_CACHE_TTL_MS,
+    },
+    licenseWhenAbsent: env.LICENSE_WHEN_ABSENT,
+    locales: { supported: SUPPORTED_LOCALES, default: DEFAULT_LOCALE },
+    product: {
+      authServerUrl: env.OAUTH_AUTH_SERVER_URL,
+      timeoutMs: env.PRODUCT_API_TIMEOUT_MS,
+      breaker: { failureThreshold: env.PRODUCT_API_BREAKER_FAILURES, halfOpenAfterMs: env.PRODUCT_API_BREAKER_OPEN_MS },
+      bulkhead: { maxConcurrent: env.PRODUCT_API_CONCURRENCY },
+      renderBudgetMs: env.PRODUCT_RENDER_BUDGET_MS,
+      cacheStore: new PrismaProductCacheStore(prisma),
+      peopleStore: userProfileStore(prisma),
+    },
+  });
+  const forge = env.FORGE_APP_ID
+    ? createForge(connect, {
+        appId: env.FORGE_APP_ID,
+        environment: env.FORGE_ENVIRONMENT,
+        jwksUrl: env.FORGE_JWKS_URL,
+        jwksCooldownMs: env.FORGE_JWKS_COOLDOWN_SECONDS * 1000,
+        installations: new PrismaForgeInstallations(prisma),
+      })
+    : null;
+
+  const settings = createSettingsService(createSettingsRepository(prisma, log), connect.onTenantChange);
+  const checklists = createChecklistService({ repo: createChecklistRepository(prisma), settings, reads: connect.reads });
+  const jobs = createDataLifecycleJobs({
+    prisma,
+    log,
+    retentionDays: env.RETENTION_DAYS,
+    purgeIntervalMinutes: env.PURGE_INTERVAL_MINUTES,
+    reportIntervalHours: env.GDPR_REPORT_INTERVAL_HOURS,
+    report: personalDataReportJob({ prisma, connect, log }),
+  });
+  jobs.start();
+  log.info({ baseUrl: env.APP_BASE_URL, env: env.APP_ENV, embedded: env.embedded }, 'app ready');
+  return {
+    env,
+    log,
+    db,
+    connect,
+    forge,
+    settings,
+    checklists,
+    preferences: createPreferencesRepository(prisma),
+    jobs,
+    renderShell: createShellRenderer({ apJsUrl: env.AP_JS_URL, baseUrl: env.APP_BASE_URL, distDir: env.NEXT_DIST_DIR, production: env.NODE_ENV === 'production' }),
+  };
+}
+
+// In `next dev` the holder survives module reloads (the one global); in production it is module state.
+const root = devSingleton('__connectChecklistsApp', () => ({ current: undefined as Promise<App> | undefined }));
+
+/** The app's services, built on first use. A failed build (database down at start) is retried by the next caller. */
+export function app(): Promise<App> {
+  const holder = root();
+  holder.current ??= build().catch((err: unknown) => {
+    holder.current = undefined;
+    throw err;
+  });
+  return holder.current;
+}

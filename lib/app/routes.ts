@@ -1,0 +1,103 @@
+import 'server-only';
+import { ConnectError, errorResponse, type ConnectHandler, type PageOptions, type PolicyOptions } from 'atlassian-connect-next';
+import type { ForgeHandler } from 'atlassian-connect-next/forge';
+import { descriptorRoute, lazy, lifecycleRoutes, type NextRouteHandler } from 'atlassian-connect-next/next';
+import { checklistHandlers } from '@/lib/checklists/http';
+import { adminDataHandlers } from '@/lib/gdpr/http';
+import { preferencesHandlers } from '@/lib/preferences/http';
+import { settingsHandlers } from '@/lib/settings/http';
+import { describeContext } from './context-response';
+import { describeForgeInvocation } from './forge-remote';
+import { pageHandlers, panelScope } from './pages';
+import { app, type App } from './root';
+
+/**
+ * Every route of the app with its token kind and access policies, in one table: a reviewer reads
+ * here who may call what. Each app/**\/route.ts exports one entry. Handlers are bound to the
+ * composition root on their first request (`next build` imports route modules with no config).
+ */
+
+const features = (a: App) => ({
+  pages: pageHandlers({ renderShell: a.renderShell, apJsUrl: a.env.AP_JS_URL }),
+  checklists: checklistHandlers(a.checklists),
+  preferences: preferencesHandlers(a.preferences),
+  settings: settingsHandlers({ settings: a.settings, reads: a.connect.reads, summary: a.checklists.summary, renderBudgetMs: a.env.PRODUCT_RENDER_BUDGET_MS, log: a.log }),
+  adminData: adminDataHandlers({
+    prisma: a.db.prisma,
+    reads: a.connect.reads,
+    connect: a.connect,
+    retentionDays: a.env.RETENTION_DAYS,
+    renderBudgetMs: a.env.PRODUCT_RENDER_BUDGET_MS,
+    log: a.log,
+  }),
+});
+type Features = ReturnType<typeof features>;
+
+const bound = new WeakMap<App, Features>();
+async function resolve(): Promise<{ a: App; f: Features }> {
+  const a = await app();
+  let f = bound.get(a);
+  if (!f) bound.set(a, (f = features(a)));
+  return { a, f };
+}
+
+const page = (pick: (f: Features) => ConnectHandler, opts: PageOptions): NextRouteHandler =>
+  lazy(async () => {
+    const { a, f } = await resolve();
+    return a.connect.withPageAuth(pick(f), opts);
+  });
+
+const api = (pick: (f: Features) => ConnectHandler, opts: PolicyOptions = {}): NextRouteHandler =>
+  lazy(async () => {
+    const { a, f } = await resolve();
+    return a.connect.withApiAuth(pick(f), opts);
+  });
+
+const forgeOff = (a: App) => errorResponse(a.connect.runtime, new ConnectError('NOT_FOUND', 'FORGE_APP_ID is not set'));
+
+const forge = (handler: ForgeHandler): NextRouteHandler =>
+  lazy(async () => {
+    const a = await app();
+    return a.forge ? a.forge.withForgeAuth(handler) : async () => forgeOff(a);
+  });
+
+export const routes = {
+  descriptor: descriptorRoute(async () => (await app()).connect),
+  lifecycle: lifecycleRoutes(async () => (await app()).connect),
+
+  // Iframe pages (page JWT + qsh); each issues a session token for its module.
+  panelPage: page((f) => f.pages.panel, { module: 'panel', scope: panelScope }),
+  adminPage: page((f) => f.pages.admin, { module: 'admin' }),
+  generalPage: page((f) => f.pages.general, { module: 'general' }),
+
+  // The iframes' JSON API (session token or context JWT).
+  context: api(() => describeContext),
+  checklist: {
+    get: api((f) => f.checklists.get, { scope: 'issue' }),
+    addItem: api((f) => f.checklists.create, { scope: 'issue', require: ['writer'] }),
+    updateItem: api((f) => f.checklists.update, { scope: 'issue', require: ['writer'] }),
+    moveItem: api((f) => f.checklists.move, { scope: 'issue', require: ['writer'] }),
+    deleteItem: api((f) => f.checklists.remove, { scope: 'issue', require: ['writer'] }),
+  },
+  preferences: {
+    get: api((f) => f.preferences.get),
+    put: api((f) => f.preferences.put, { require: ['writer'] }),
+  },
+  settings: {
+    overview: api((f) => f.settings.overview),
+    save: api((f) => f.settings.save, { require: ['writer', 'siteAdmin'] }),
+  },
+  adminData: {
+    summary: api((f) => f.adminData.summary),
+    // A customer's right to their data does not lapse with the license: admins only, asked now.
+    export: api((f) => f.adminData.export, { require: ['siteAdminNow'] }),
+    deleteAll: api((f) => f.adminData.deleteAll, { require: ['siteAdminNow'] }),
+  },
+
+  // "Connect on Forge": Forge invocation tokens only (404 while FORGE_APP_ID is unset).
+  forgeRemote: forge(describeForgeInvocation),
+  forgeLifecycle: lazy(async () => {
+    const a = await app();
+    return a.forge ? a.forge.lifecycleRoute : async () => forgeOff(a);
+  }),
+};

@@ -1,0 +1,135 @@
+import type { JWTVerifyGetKey } from 'jose';
+import { arrivedOverHttps, licenseFromParam, type LicenseState } from '../context';
+import { ConnectError } from '../errors';
+import { errorResponse } from '../wrappers';
+import type { ConnectRuntime } from '../runtime';
+import type { Tenant } from '../tenants/types';
+import type { ForgeInstallationStore } from './installation-store';
+import { verifyForgeInvocationToken, type ForgeInvocation } from './invocation-token';
+import type { ForgeLifecycleEvent } from './lifecycle-paths';
+import { resolveForgeTenant } from './resolve';
+
+/**
+ * Route wrappers for calls from Forge (remote resolvers, events, lifecycle triggers): exactly one
+ * token kind, `Authorization: Bearer <Forge invocation token>`. A Connect JWT is refused here, and
+ * a Forge token is refused by the Connect wrappers (they pin HS256).
+ */
+
+export interface ForgeRuntime {
+  rt: ConnectRuntime;
+  /** Forge's key set (see forgeJwks). */
+  keys: JWTVerifyGetKey;
+  installations: ForgeInstallationStore;
+  /** FORGE_APP_ID: `aud` must be `ari:cloud:ecosystem::app/<id>`. */
+  appId: string;
+  environment?: 'development' | 'staging' | 'production';
+}
+
+export interface ForgeRequestContext {
+  tenant: Tenant;
+  clientKey: string;
+  installationId: string;
+  cloudId: string;
+  siteUrl?: string;
+  /** `principal`: present on invocations from a UI module. */
+  accountId?: string;
+  license: LicenseState;
+  environment: { type: string; id: string };
+  module?: { type: string; key: string };
+  tokenKind: 'forge';
+  invocation: ForgeInvocation;
+}
+
+type RouteParams = { params: Promise<Record<string, string | string[] | undefined>> };
+export type ForgeHandler = (req: Request, ctx: ForgeRequestContext, route: RouteParams) => Promise<Response> | Response;
+
+function bearer(req: Request): string {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.get('authorization') ?? '');
+  if (!m) throw new ConnectError('JWT_MISSING', 'no Authorization: Bearer Forge invocation token');
+  return m[1]!;
+}
+
+/** Verifies the invocation token and maps it onto the Connect tenant of the same site. */
+export async function authenticateForge(frt: ForgeRuntime, req: Request, opts: { lifecycle: boolean }): Promise<ForgeRequestContext> {
+  const cfg = frt.rt.config;
+  if (cfg.production && !arrivedOverHttps(new URL(req.url), req.headers, cfg.trustProxy)) {
+    throw new ConnectError('HTTPS_REQUIRED', 'request did not arrive over https');
+  }
+  const inv = await verifyForgeInvocationToken(bearer(req), {
+    appId: frt.appId,
+    keys: frt.keys,
+    leewaySeconds: cfg.leewaySeconds,
+    environment: frt.environment,
+  });
+  const { tenant } = await resolveForgeTenant(frt.rt, frt.installations, inv, opts);
+  const license =
+    inv.licenseActive === undefined ? licenseFromParam(null, cfg.licenseWhenAbsent) : licenseFromParam(inv.licenseActive ? 'active' : 'none', cfg.licenseWhenAbsent);
+  return {
+    tenant,
+    clientKey: tenant.clientKey,
+    installationId: inv.installationId,
+    cloudId: inv.cloudId,
+    siteUrl: inv.siteUrl,
+    accountId: inv.accountId,
+    license,
+    environment: inv.environment,
+    module: inv.module,
+    tokenKind: 'forge',
+    invocation: inv,
+  };
+}
+
+function forgeError(frt: ForgeRuntime, err: unknown): Response {
+  const res = errorResponse(frt.rt, err, { 'Cache-Control': 'no-store' });
+  if (res.status === 401) res.headers.set('WWW-Authenticate', 'Bearer realm="forge"');
+  return res;
+}
+
+export function createForgeWrappers(frt: ForgeRuntime) {
+  return {
+    /** Remote resolvers and other Forge → remote calls. */
+    withForgeAuth(handler: ForgeHandler) {
+      return async (req: Request, route: RouteParams): Promise<Response> => {
+        try {
+          const ctx = await authenticateForge(frt, req, { lifecycle: false });
+          const res = await handler(req, ctx, route);
+          if (!res.headers.has('Cache-Control')) res.headers.set('Cache-Control', 'no-store');
+          return res;
+        } catch (err) {
+          return forgeError(frt, err);
+        }
+      };
+    },
+
+    /**
+     * POST from a Forge lifecycle trigger (`avi:forge:installed:app` / `avi:forge:upgraded:app`).
+     * After adoption these replace Connect's `installed`/`enabled`: the tenant is found by site,
+     * the installation recorded, a stale `enabled: false` cleared. The body is not signed by the
+     * token, so only the token's claims are used. A site whose Connect install has not arrived
+     * yet gets 202 (the link is made on its first call after it does).
+     */
+    forgeLifecycleRoute(event: ForgeLifecycleEvent) {
+      return async (req: Request): Promise<Response> => {
+        const name = `forge:${event}`;
+        try {
+          const ctx = await authenticateForge(frt, req, { lifecycle: true });
+          await frt.rt.store.recordLifecycle({ event: name, clientKey: ctx.clientKey, outcome: 'accepted' });
+          if (ctx.tenant.uninstalledAt) {
+            frt.rt.log.warn({ event: name, clientKey: ctx.clientKey }, 'forge: lifecycle for a tenant uninstalled on Connect; a signed Connect install re-activates it');
+            return Response.json({ linked: true, active: false }, { status: 202, headers: { 'Cache-Control': 'no-store' } });
+          }
+          frt.rt.log.info({ event: name, clientKey: ctx.clientKey, installationId: ctx.installationId }, 'forge lifecycle accepted');
+          return new Response(null, { status: 204, headers: { 'Cache-Control': 'no-store' } });
+        } catch (err) {
+          const code = err instanceof ConnectError ? err.code : 'INTERNAL';
+          if (code === 'TENANT_UNKNOWN') {
+            frt.rt.log.info({ event: name }, 'forge: lifecycle before the Connect install arrived; linking on a later call');
+            return Response.json({ linked: false }, { status: 202, headers: { 'Cache-Control': 'no-store' } });
+          }
+          await frt.rt.store.recordLifecycle({ event: name, outcome: 'rejected', reason: code }).catch(() => undefined);
+          return forgeError(frt, err);
+        }
+      };
+    },
+  };
+}

@@ -1,0 +1,39 @@
+/**
+ * atlassian-connect-next: an Atlassian Connect framework for Next.js (App Router) and any
+ * fetch-style server. Start with {@link createConnect}; see README.md.
+ *
+ * Entry points: `.` (this: the framework), `/next` (Next.js route glue), `/forge` (Connect on
+ * Forge), `/forge/tooling` (manifest validation and YAML, for CLIs), `/prisma` (storage adapters),
+ * `/testing` (signers, in-memory store and a fake product for tests).
+ */
+export { createConnect, ATLASSIAN_PRODUCT_HOSTS, type Connect, type ConnectOptions } from './create-connect';
+export { ConnectError, defineErrorCodes, errorBody, errorCodes, toConnectError, type ConnectErrorOptions, type ErrorCode } from './errors';
+export {
+  buildDescriptor,
+  LIFECYCLE_PATHS,
+  MODULE_KINDS,
+  moduleKind,
+  type AppDefinition,
+  type I18nText,
+  type KnownModuleType,
+  type LifecycleEventName,
+  type ModuleCondition,
+  type ModuleDefinition,
+  type ModuleKind,
+  type ModuleType,
+  type Product,
+  type Scope,
+} from './descriptor';
+export type { ProductScope, RequestContext, TokenKind } from './auth';
+export type { ConnectContext, ConnectHandler, PageOptions, PolicyOptions, RouteHandler, RouteParams } from './wrappers';
+export { errorResponse } from './wrappers';
+export type { BuiltInPolicy, Policy, PolicyName, ScopeRule } from './policies';
+export { licenseFromParam, normaliseLocale, parseAcceptLanguage, pickLocale, type LicenseParam, type LicenseState } from './context';
+export { CONTEXT_QSH, canonicalRequest, computeQsh } from './qsh';
+export { isAllowedProductUrl, frameAncestors } from './hosts';
+export type { ConnectConfig, ConnectLogger, ConnectRuntime } from './runtime';
+export type { InstallData, InstallRecord, LifecycleRecord, Tenant, TenantRecord, TenantStore } from './tenants/types';
+export type { TenantChangeListener, TenantChangeReason } from './tenants/events';
+export { lifecyclePayload, type LifecyclePayload } from './lifecycle';
+export * from './product/index';
+export { decodeUnverified, hmacKey, tokenFromRequest, verifyJwt, type ConnectClaims, type VerifyOptions } from './jwt';
