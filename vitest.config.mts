@@ -15,6 +15,7 @@ export default defineConfig({
   },
   test: {
     include: ['lib/**/*.test.ts', 'emulator/**/*.test.ts', 'test/**/*.test.ts', 'scripts/**/*.test.ts'],
+    exclude: ['**/node_modules/**', 'lib/connect/dist/**'],
     environment: 'node',
     pool: 'forks',
     // Integration suites each start the built app; two at a time suit a 2-core machine.

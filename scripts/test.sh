@@ -26,6 +26,9 @@ npx tsc --noEmit -p . || status=1
 step "lint"
 npx eslint . --max-warnings 0 || status=1
 
+step "import cycles"
+npm run -s check:cycles || status=1
+
 step "build (${TEST_DIST_DIR})"
 NEXT_DIST_DIR="$TEST_DIST_DIR" npx next build > .tmp/reports/build.log 2>&1 || { cat .tmp/reports/build.log; status=1; }
 tail -n 30 .tmp/reports/build.log
