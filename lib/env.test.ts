@@ -18,13 +18,28 @@ describe('parseEnv', () => {
     expect(() => parseEnv({ NODE_ENV: 'production' })).toThrow(/APP_BASE_URL/);
   });
 
-  it('in production: unlicensed when lic is absent, and requires TENANT_SECRET_KEY with PostgreSQL', () => {
-    const e = parseEnv({ APP_ENV: 'production', APP_BASE_URL: 'https://app.example.com/' });
+  const prod = { APP_ENV: 'production', APP_BASE_URL: 'https://app.example.com/', TRUST_PROXY: '1', TENANT_SECRET_KEY: Buffer.alloc(32, 5).toString('base64') };
+
+  it('in production: unlicensed when lic is absent, and requires TENANT_SECRET_KEY with either database', () => {
+    const e = parseEnv(prod);
     expect(e.APP_BASE_URL).toBe('https://app.example.com');
     expect(e.LICENSE_WHEN_ABSENT).toBe('unlicensed');
-    expect(() =>
-      parseEnv({ APP_ENV: 'production', APP_BASE_URL: 'https://a.example', DATABASE_URL: 'postgres://u@h/db' }),
-    ).toThrow(/TENANT_SECRET_KEY/);
+    expect(() => parseEnv({ ...prod, TENANT_SECRET_KEY: undefined, DATABASE_URL: 'postgres://u@h/db' })).toThrow(/TENANT_SECRET_KEY/);
+    // the embedded database too: a key generated next to the data it protects protects nothing
+    expect(() => parseEnv({ ...prod, TENANT_SECRET_KEY: undefined })).toThrow(/TENANT_SECRET_KEY/);
+  });
+
+  it('in production: requires a trusted TLS proxy, Forge environment with a Forge app id, and no bench routes', () => {
+    expect(() => parseEnv({ ...prod, TRUST_PROXY: undefined })).toThrow(/TRUST_PROXY/);
+    expect(() => parseEnv({ ...prod, TRUST_PROXY: 'false' })).toThrow(/TRUST_PROXY/);
+    expect(parseEnv({ ...prod, TRUST_PROXY: 'true' }).TRUST_PROXY).toBe(1);
+    expect(parseEnv({ ...prod, TRUST_PROXY: '2' }).TRUST_PROXY).toBe(2);
+    expect(() => parseEnv({ ...prod, TRUST_PROXY: 'yes please' })).toThrow(/TRUST_PROXY/);
+    const forge = { ...prod, FORGE_APP_ID: '7e57f0e9-0000-4000-8000-00000000f0e9' };
+    expect(() => parseEnv(forge)).toThrow(/FORGE_ENVIRONMENT/);
+    expect(parseEnv({ ...forge, FORGE_ENVIRONMENT: 'production' }).FORGE_ENVIRONMENT).toBe('production');
+    expect(parseEnv({ ...forge, APP_ENV: 'development' }).FORGE_ENVIRONMENT).toBeUndefined();
+    expect(() => parseEnv({ ...prod, BENCH_ROUTES: 'true' })).toThrow(/BENCH_ROUTES/);
   });
 
   it('names each bad variable', () => {

@@ -37,10 +37,19 @@ const schema = z.object({
     .optional(),
   CONNECT_KEYS_CDN_URL: z.url().default('https://connect-install-keys.atlassian.com'),
   ALLOWED_PRODUCT_HOSTS: csv.default(['*.atlassian.net', '*.jira.com', '*.jira-dev.com']),
-  TRUST_PROXY: bool.default(false),
+  /**
+   * TLS-terminating proxies in front of the app whose X-Forwarded-Proto is trusted: `false`/0,
+   * `true` (1) or a hop count. Required in production (the app speaks plain HTTP behind them).
+   */
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|[0-9])$/, 'true, false or a number of proxies (0-9)')
+    .transform((v) => (v === 'true' ? 1 : v === 'false' ? 0 : Number(v)))
+    .default(0),
   JWT_LEEWAY_SECONDS: int(0, 180).default(30),
   TENANT_CACHE_TTL_MS: int(0, 300_000).default(10_000),
-  SESSION_TOKEN_TTL_SECONDS: int(60, 3600).default(900),
+  /** Lifetime of the session tokens issued at page load; iframes then use context JWTs. Short: a user who loses access keeps it at most this long. */
+  SESSION_TOKEN_TTL_SECONDS: int(60, 900).default(300),
   LICENSE_WHEN_ABSENT: z.enum(['licensed', 'unlicensed']).optional(),
   AP_JS_URL: z.url().default('https://connect-cdn.atl-paas.net/all.js'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -118,9 +127,22 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       `Invalid configuration:\n  APP_BASE_URL: must start with https:// in production (got ${baseUrl}); Atlassian only installs apps served over HTTPS`,
     );
   }
-  if (production && raw.DATABASE_URL && !raw.TENANT_SECRET_KEY) {
+  if (production && raw.TRUST_PROXY < 1) {
     throw new ConfigError(
-      'Invalid configuration:\n  TENANT_SECRET_KEY: required in production with DATABASE_URL (32 random bytes, base64: `openssl rand -base64 32`)',
+      'Invalid configuration:\n  TRUST_PROXY: required in production (the app serves plain HTTP behind a TLS-terminating proxy; set how many proxies are in front of it, usually 1)',
+    );
+  }
+  if (production && !raw.TENANT_SECRET_KEY) {
+    throw new ConfigError(
+      'Invalid configuration:\n  TENANT_SECRET_KEY: required in production (32 random bytes, base64: `openssl rand -base64 32`); a key generated next to the data it protects protects nothing',
+    );
+  }
+  if (production && raw.BENCH_ROUTES) {
+    throw new ConfigError('Invalid configuration:\n  BENCH_ROUTES: never in production (it exposes unauthenticated benchmark routes)');
+  }
+  if (production && raw.FORGE_APP_ID && !raw.FORGE_ENVIRONMENT) {
+    throw new ConfigError(
+      'Invalid configuration:\n  FORGE_ENVIRONMENT: required in production when FORGE_APP_ID is set (otherwise development and staging invocation tokens would be accepted)',
     );
   }
   return {

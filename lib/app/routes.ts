@@ -61,6 +61,9 @@ const forge = (handler: ForgeHandler): NextRouteHandler =>
     return a.forge ? a.forge.withForgeAuth(handler) : async () => forgeOff(a);
   });
 
+/** The admin page and the configure page (module `admin`). */
+const ADMIN_PAGE = { modules: ['admin'] } as const;
+
 export const routes = {
   descriptor: descriptorRoute(async () => (await app()).connect),
   lifecycle: lifecycleRoutes(async () => (await app()).connect),
@@ -85,13 +88,15 @@ export const routes = {
   },
   settings: {
     overview: api((f) => f.settings.overview),
-    save: api((f) => f.settings.save, { require: ['writer', 'siteAdmin'] }),
+    // Settings, export and delete-all only from the admin page's own session (not a panel's or a
+    // context JWT), delete-all from a recent one.
+    save: api((f) => f.settings.save, { require: ['writer', 'siteAdmin'], session: ADMIN_PAGE }),
   },
   adminData: {
     summary: api((f) => f.adminData.summary),
     // A customer's right to their data does not lapse with the license: admins only, asked now.
-    export: api((f) => f.adminData.export, { require: ['siteAdminNow'] }),
-    deleteAll: api((f) => f.adminData.deleteAll, { require: ['siteAdminNow'] }),
+    export: api((f) => f.adminData.export, { require: ['siteAdminNow'], session: ADMIN_PAGE }),
+    deleteAll: api((f) => f.adminData.deleteAll, { require: ['siteAdminNow'], session: { ...ADMIN_PAGE, maxAgeSeconds: 600 } }),
   },
 
   // "Connect on Forge": Forge invocation tokens only (404 while FORGE_APP_ID is unset).

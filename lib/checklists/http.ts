@@ -2,7 +2,7 @@ import 'server-only';
 import { z } from 'zod';
 import type { ConnectContext, RouteParams } from 'atlassian-connect-next';
 import { parseOr422, readJson } from '@/lib/app/api/http';
-import { createItemBody, itemIdParam, moveItemBody, projectKeyParam, updateItemBody } from './schema';
+import { createItemBody, itemIdParam, moveItemBody, updateItemBody } from './schema';
 import type { ChecklistService } from './service';
 
 /**
@@ -23,11 +23,10 @@ async function ids(route: RouteParams, withItem: boolean): Promise<{ issueId: st
 
 export function checklistHandlers(service: ChecklistService) {
   return {
-    async get(req: Request, ctx: ConnectContext, route: RouteParams): Promise<Response> {
+    async get(_req: Request, ctx: ConnectContext, route: RouteParams): Promise<Response> {
       const { issueId } = await ids(route, false);
-      const raw = new URL(req.url).searchParams.get('projectKey');
-      const projectKey = raw ? parseOr422(projectKeyParam, raw, 'project key') : undefined;
-      const dto = await service.getChecklist(ctx, issueId, projectKey);
+      // The project is where the token was issued (ctx.scope), never a query parameter.
+      const dto = await service.getChecklist(ctx, issueId);
       return Response.json({ ...dto, readOnly: !ctx.license.licensed || !ctx.accountId, license: ctx.license }, { headers: noStore });
     },
 

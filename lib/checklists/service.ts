@@ -56,11 +56,22 @@ export function createChecklistService(d: { repo: ChecklistRepository; settings:
     }
   }
 
+  /**
+   * The admin's project restriction applies to where the token was issued (the signed page URL
+   * or the context JWT's claim), never to a project the client names: writes there are refused.
+   */
+  async function requireEnabled(ctx: ConnectContext): Promise<void> {
+    const { settings: s } = await settings.settingsFor(ctx.clientKey);
+    if (!panelEnabledFor(s, ctx.scope?.projectKey)) {
+      throw new ConnectError('FORBIDDEN', `checklists off for project ${ctx.scope?.projectKey ?? '(none)'}`, { publicMessage: 'Checklists are turned off for this project' });
+    }
+  }
+
   return {
-    async getChecklist(ctx: ConnectContext, issueId: string, projectKey?: string): Promise<ChecklistDto> {
+    async getChecklist(ctx: ConnectContext, issueId: string): Promise<ChecklistDto> {
       const { settings: s } = await settings.settingsFor(ctx.clientKey);
       const base = { issueId, showCheckedBy: s.showCheckedBy, templateApplied: false };
-      if (!panelEnabledFor(s, projectKey)) return { ...base, enabled: false, items: [], people: {} };
+      if (!panelEnabledFor(s, ctx.scope?.projectKey)) return { ...base, enabled: false, items: [], people: {} };
       let templateApplied = false;
       // Applying the template is a write: only with a license, and only once per issue.
       if (s.template.enabled && s.template.items.length > 0 && ctx.license.licensed && !(await repo.isInitialised(ctx.clientKey, issueId))) {
@@ -71,19 +82,23 @@ export function createChecklistService(d: { repo: ChecklistRepository; settings:
     },
 
     async addItem(ctx: ConnectContext, issueId: string, text: string): Promise<ItemResult> {
+      await requireEnabled(ctx);
       const row = await repo.createItem(ctx.clientKey, issueId, { text, by: ctx.accountId, maxItems: CHECKLIST_LIMITS.itemsPerChecklist });
       return result(ctx, row);
     },
 
     async changeItem(ctx: ConnectContext, issueId: string, itemId: string, change: { version: number; text?: string; checked?: boolean }): Promise<ItemResult> {
+      await requireEnabled(ctx);
       return conflicts(ctx, async () => result(ctx, await repo.updateItem(ctx.clientKey, issueId, itemId, { ...change, by: ctx.accountId, now: new Date() })));
     },
 
     async moveItem(ctx: ConnectContext, issueId: string, itemId: string, afterId: string | null): Promise<ItemResult> {
+      await requireEnabled(ctx);
       return result(ctx, await repo.moveItem(ctx.clientKey, issueId, itemId, { afterId }));
     },
 
     async removeItem(ctx: ConnectContext, issueId: string, itemId: string, version: number): Promise<void> {
+      await requireEnabled(ctx);
       await conflicts(ctx, () => repo.deleteItem(ctx.clientKey, issueId, itemId, version));
     },
 

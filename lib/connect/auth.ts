@@ -65,15 +65,17 @@ export interface RequestContext {
   tokenKind: TokenKind;
   /** Module the session was issued for, when authenticated by a session token. */
   module?: string;
+  /** When the session token was issued (session tokens only). */
+  sessionIssuedAt?: Date;
   /** Where in the product the token was issued (see ProductScope). */
   scope?: ProductScope;
 }
 
 const pageLeeway = (rt: ConnectRuntime) => rt.config.leewaySeconds;
 
-function requireHttps(rt: ConnectRuntime, req: Request, url: URL): void {
-  const cfg = rt.config;
-  if (cfg.production && !arrivedOverHttps(url, req.headers, cfg.trustProxy)) {
+/** Production serves HTTPS only: every route kind, lifecycle included. */
+export function requireHttps(rt: Pick<ConnectRuntime, 'config'>, req: Request): void {
+  if (rt.config.production && !arrivedOverHttps(req.headers, rt.config.trustProxyHops)) {
     throw new ConnectError('HTTPS_REQUIRED', 'request did not arrive over https');
   }
 }
@@ -132,7 +134,7 @@ function localeFor(rt: ConnectRuntime, req: Request, loc: string | null | undefi
  */
 export async function authenticatePage(rt: ConnectRuntime, req: Request, opts: { allowQueryToken: boolean }): Promise<RequestContext> {
   const url = new URL(req.url);
-  requireHttps(rt, req, url);
+  requireHttps(rt, req);
   const token = tokenFromRequest(req.headers, url, opts.allowQueryToken);
   if (!token) throw new ConnectError('JWT_MISSING', 'no JWT on page request');
   const { claims, cached } = await verifyProductToken(rt, token);
@@ -156,6 +158,12 @@ export async function authenticatePage(rt: ConnectRuntime, req: Request, opts: {
 export interface ApiAuthOptions {
   /** License for context-JWT calls, which carry none (e.g. from the product's license API). */
   resolveLicense?: (tenant: Tenant) => Promise<LicenseState>;
+  /**
+   * What is known now, without waiting, about the site's license (a cached answer of the
+   * product's license API): a session token signed while licensed loses its license as soon as
+   * the product says the license is gone, not when the session expires.
+   */
+  licenseRevoked?: (tenant: Tenant) => boolean;
 }
 
 /**
@@ -165,21 +173,25 @@ export interface ApiAuthOptions {
  */
 export async function authenticateApi(rt: ConnectRuntime, req: Request, opts: ApiAuthOptions = {}): Promise<RequestContext> {
   const url = new URL(req.url);
-  requireHttps(rt, req, url);
+  requireHttps(rt, req);
   const auth = req.headers.get('authorization') ?? '';
   const bearer = /^Bearer\s+(\S+)\s*$/i.exec(auth)?.[1];
   if (bearer) {
     const s = await rt.sessions.verify(bearer, rt.now());
+    // The tenant's state is read on every call: an uninstalled site's sessions stop at once.
     const cached = await activeTenant(rt, s.clientKey);
+    const signed = licenseFromParam(s.lic === 'absent' ? null : s.lic, rt.config.licenseWhenAbsent);
+    const license = signed.licensed && opts.licenseRevoked?.(cached.tenant) ? licenseFromParam('none', rt.config.licenseWhenAbsent) : signed;
     return {
       tenant: cached.tenant,
       clientKey: s.clientKey,
       accountId: s.accountId,
-      license: licenseFromParam(s.lic === 'absent' ? null : s.lic, rt.config.licenseWhenAbsent),
+      license,
       locale: localeFor(rt, req, s.loc),
       timeZone: normaliseTimeZone(s.tz),
       tokenKind: 'session',
       module: s.mod,
+      sessionIssuedAt: s.iat !== undefined ? new Date(s.iat * 1000) : undefined,
       scope: s.scp ? cleanScope(s.scp) : undefined,
     };
   }

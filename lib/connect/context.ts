@@ -79,11 +79,29 @@ export function normaliseTimeZone(tz: string | null | undefined): string | undef
   return zone;
 }
 
-/** Whether the request came over HTTPS: directly, or per X-Forwarded-Proto when the proxy is trusted. */
-export function arrivedOverHttps(url: URL, headers: Headers, trustProxy: boolean): boolean {
-  if (trustProxy) {
-    const proto = headers.get('x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase();
-    if (proto) return proto === 'https';
-  }
-  return url.protocol === 'https:';
+/**
+ * Whether the request reached the TLS-terminating proxy over HTTPS, per the `X-Forwarded-Proto`
+ * value that proxy set. With `trustProxyHops` = n, the n-th value from the right is the one the
+ * outermost trusted proxy wrote (values further left came from the client, as with Express's
+ * `trust proxy` hop count). With no trusted proxy the answer is always false: Next builds
+ * `request.url` from a client-sent `X-Forwarded-Proto` (router-utils/resolve-routes.js), so the URL's
+ * scheme proves nothing, and `next start` itself only speaks plain HTTP.
+ */
+export function arrivedOverHttps(headers: Headers, trustProxyHops: number): boolean {
+  if (trustProxyHops < 1) return false;
+  const values = (headers.get('x-forwarded-proto') ?? '').split(',').map((v) => v.trim().toLowerCase());
+  const value = values.length >= trustProxyHops ? values[values.length - trustProxyHops] : undefined;
+  return value === 'https';
+}
+
+/** Control characters, lone surrogates, or nothing at all: never a key to look up (PostgreSQL refuses NUL). */
+const UNSAFE = /[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * A string that may be used as a key in a lookup (clientKey, accountId, kid, ids from the
+ * product): 1..max characters, no control characters, well-formed UTF-16. Anything else is
+ * refused before it reaches a cache or the database.
+ */
+export function isSafeKey(value: unknown, max = 255): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= max && !UNSAFE.test(value);
 }

@@ -35,11 +35,14 @@ export interface ConnectOptions {
     leewaySeconds?: number;
     /** Product sites that may install (default ATLASSIAN_PRODUCT_HOSTS); see hosts.ts. */
     allowedProductHosts?: readonly string[];
-    /** Trust `X-Forwarded-Proto` from a TLS-terminating proxy. */
-    trustProxy?: boolean;
+    /**
+     * TLS-terminating proxies in front of the app whose `X-Forwarded-Proto` is trusted (`true` = 1).
+     * In production at least one is required: the app itself speaks plain HTTP.
+     */
+    trustProxy?: boolean | number;
     /** Where signed-install public keys are fetched by `kid` (default Atlassian's CDN). */
     installKeysUrl?: string;
-    /** Lifetime of the session tokens issued at page load (default 900 s). */
+    /** Lifetime of the session tokens issued at page load (default 300 s; iframes then use context JWTs). */
     sessionTtlSeconds?: number;
     /** In-process tenant cache TTL (default 10 s; a rotated secret is re-read at once on a signature failure). */
     tenantCacheTtlMs?: number;
@@ -109,7 +112,7 @@ export function createConnect(o: ConnectOptions): Connect {
     production,
     leewaySeconds,
     allowedProductHosts,
-    trustProxy: o.auth?.trustProxy ?? false,
+    trustProxyHops: typeof o.auth?.trustProxy === 'number' ? o.auth.trustProxy : o.auth?.trustProxy ? 1 : 0,
     licenseWhenAbsent: o.licenseWhenAbsent ?? (production ? 'unlicensed' : 'licensed'),
     supportedLocales: o.locales?.supported ?? ['en'],
     defaultLocale: o.locales?.default ?? 'en',
@@ -121,7 +124,7 @@ export function createConnect(o: ConnectOptions): Connect {
     log,
     now: o.now,
     installKeysUrl: o.auth?.installKeysUrl ?? 'https://connect-install-keys.atlassian.com',
-    sessionTtlSeconds: o.auth?.sessionTtlSeconds ?? 900,
+    sessionTtlSeconds: o.auth?.sessionTtlSeconds ?? 300,
     tenantCacheTtlMs: o.auth?.tenantCacheTtlMs ?? 10_000,
   });
 
@@ -157,6 +160,7 @@ export function createConnect(o: ConnectOptions): Connect {
     // Context JWTs carry no `lic`: their license comes from the product's license API (cached),
     // never from anything the browser sends.
     resolveLicense: createLicenseResolver(reads, { whenAbsent: config.licenseWhenAbsent }),
+    licenseRevoked: (tenant) => reads.licenseRevoked(tenant.clientKey),
   });
   const descriptor = buildDescriptor(o.app, baseUrl);
 

@@ -24,6 +24,7 @@ export const errorCodes = {
   HOST_NOT_ALLOWED: 403,
   HTTPS_REQUIRED: 403,
   TENANT_DISABLED: 403,
+  SESSION_REQUIRED: 403,
   // 4xx: the request itself is wrong
   BAD_REQUEST: 400,
   NOT_FOUND: 404,
@@ -61,6 +62,7 @@ const publicMessages: Partial<Record<ErrorCode, string>> = {
   HOST_NOT_ALLOWED: 'Product host not allowed',
   HTTPS_REQUIRED: 'HTTPS required',
   TENANT_DISABLED: 'The app is disabled on this site',
+  SESSION_REQUIRED: 'Reload the page and try again',
   INSTALL_KEYS_UNAVAILABLE: 'Install key service unavailable, try again',
   PRODUCT_UNAVAILABLE: 'The product is unavailable, try again',
   INTERNAL: 'Internal error',

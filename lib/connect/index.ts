@@ -37,3 +37,5 @@ export type { TenantChangeListener, TenantChangeReason } from './tenants/events'
 export { lifecyclePayload, type LifecyclePayload } from './lifecycle';
 export * from './product/index';
 export { decodeUnverified, hmacKey, tokenFromRequest, verifyJwt, type ConnectClaims, type VerifyOptions } from './jwt';
+export { readBodyCapped, readJsonCapped } from './body';
+export { arrivedOverHttps, isSafeKey } from './context';

@@ -1,4 +1,5 @@
 import { decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import { isSafeKey } from './context';
 import { ConnectError, type ErrorCode } from './errors';
 
 /**
@@ -36,12 +37,9 @@ export function decodeUnverified(token: string): UnverifiedToken {
   } catch (err) {
     throw new ConnectError('JWT_MALFORMED', 'token header or claims are not valid JSON', { cause: err });
   }
-  if (typeof claims.iss !== 'string' || claims.iss.length === 0 || claims.iss.length > 255) {
-    throw new ConnectError('JWT_CLAIMS', 'iss missing or invalid');
-  }
-  if (claims.sub !== undefined && (typeof claims.sub !== 'string' || claims.sub.length > 255)) {
-    throw new ConnectError('JWT_CLAIMS', 'sub invalid');
-  }
+  // iss and sub become lookup keys (tenant, account): no control characters, bounded, before any lookup.
+  if (!isSafeKey(claims.iss, 255)) throw new ConnectError('JWT_CLAIMS', 'iss missing or invalid');
+  if (claims.sub !== undefined && claims.sub !== '' && !isSafeKey(claims.sub, 128)) throw new ConnectError('JWT_CLAIMS', 'sub invalid');
   if (claims.qsh !== undefined && typeof claims.qsh !== 'string') {
     throw new ConnectError('JWT_CLAIMS', 'qsh invalid');
   }

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { requireHttps } from './auth';
+import { readJsonCapped } from './body';
+import { isSafeKey } from './context';
 import { ConnectError } from './errors';
 import type { LifecycleEventName } from './descriptor';
 import { decodeUnverified, tokenFromRequest, verifyJwt, type ConnectClaims } from './jwt';
@@ -16,40 +19,50 @@ import type { Tenant } from './tenants/types';
 const MAX_BODY_BYTES = 64 * 1024;
 
 const url = z.url({ protocol: /^https?$/ }).max(2048);
+const key = (max: number) => z.string().refine((v) => isSafeKey(v, max), `1-${max} characters, no control characters`);
 export const lifecyclePayload = z.looseObject({
-  key: z.string().min(1).max(64),
-  clientKey: z.string().min(1).max(255),
+  key: key(64),
+  clientKey: key(255),
   sharedSecret: z.string().min(1).max(1024).optional(),
   baseUrl: url,
   displayUrl: url.optional(),
-  productType: z.string().min(1).max(64),
+  productType: key(64),
   description: z.string().max(1000).optional(),
   eventType: z.enum(['installed', 'uninstalled', 'enabled', 'disabled']),
   serverVersion: z.string().max(64).optional(),
   pluginsVersion: z.string().max(64).optional(),
   serviceEntitlementNumber: z.string().max(128).optional(),
-  oauthClientId: z.string().max(255).optional(),
-  cloudId: z.string().max(255).optional(),
+  oauthClientId: key(255).optional(),
+  cloudId: key(255).optional(),
 });
 export type LifecyclePayload = z.infer<typeof lifecyclePayload>;
 
 async function readBody(req: Request): Promise<LifecyclePayload> {
-  const len = Number(req.headers.get('content-length') ?? '0');
-  if (len > MAX_BODY_BYTES) throw new ConnectError('PAYLOAD_TOO_LARGE', 'lifecycle body too large');
-  const text = await req.text();
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new ConnectError('PAYLOAD_TOO_LARGE', 'lifecycle body too large');
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new ConnectError('BAD_REQUEST', 'lifecycle body is not JSON', { publicMessage: 'Body must be JSON' });
-  }
+  const json = await readJsonCapped(req, MAX_BODY_BYTES, 'lifecycle body');
   const parsed = lifecyclePayload.safeParse(json);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
     throw new ConnectError('BAD_REQUEST', 'lifecycle body invalid', { issues, publicMessage: 'Invalid lifecycle payload' });
   }
   return parsed.data;
+}
+
+const hostOf = (u: string) => new URL(u).host.toLowerCase();
+
+/**
+ * A reinstall of a known clientKey must come from the same site. The body is not covered by the
+ * install token's signature (its qsh binds method, path and query only), so a captured token
+ * replayed with another body must not move a tenant elsewhere: when a cloudId is stored, the
+ * install must carry the same one (a site rename keeps it); with no cloudId stored (tenants from
+ * before it was kept), the product host may not change.
+ */
+function checkSameSite(existing: Tenant, body: LifecyclePayload): void {
+  const refuse = (detail: string) => new ConnectError('JWT_ISSUER', detail, { publicMessage: 'This clientKey belongs to another site' });
+  if (existing.cloudId) {
+    if (body.cloudId !== existing.cloudId) throw refuse(body.cloudId ? 'install for a known clientKey from a different cloudId' : 'install for a known clientKey without its cloudId');
+  } else if (hostOf(existing.baseUrl) !== hostOf(body.baseUrl)) {
+    throw refuse('install for a known clientKey (no cloudId stored) from another product host');
+  }
 }
 
 export interface LifecycleResult {
@@ -60,13 +73,12 @@ export interface LifecycleResult {
 export async function handleLifecycle(rt: ConnectRuntime, event: LifecycleEventName, req: Request): Promise<LifecycleResult> {
   const cfg = rt.config;
   const reqUrl = new URL(req.url);
-  let claimedClientKey: string | undefined;
   try {
+    requireHttps(rt, req);
     const token = tokenFromRequest(req.headers, reqUrl, false);
     if (!token) throw new ConnectError('JWT_MISSING', 'no Authorization: JWT header on lifecycle call');
     const unverified = decodeUnverified(token);
     const body = await readBody(req);
-    claimedClientKey = body.clientKey;
     if (body.eventType !== event) throw new ConnectError('BAD_REQUEST', `eventType ${body.eventType} on ${event} route`);
     if (body.key !== cfg.appKey) throw new ConnectError('BAD_REQUEST', 'payload key is not this app', { publicMessage: 'Payload key does not match this app' });
 
@@ -97,12 +109,7 @@ export async function handleLifecycle(rt: ConnectRuntime, event: LifecycleEventN
         throw new ConnectError('HOST_NOT_ALLOWED', `product host not allowed: ${new URL(body.baseUrl).host}`);
       }
       const existing = await rt.store.find(body.clientKey);
-      if (existing?.cloudId && body.cloudId && existing.cloudId !== body.cloudId) {
-        // Same clientKey, different site: never let one site overwrite another's secret.
-        throw new ConnectError('JWT_ISSUER', 'install for a known clientKey from a different cloudId', {
-          publicMessage: 'This clientKey belongs to another site',
-        });
-      }
+      if (existing) checkSameSite(existing, body);
       tenant = await rt.store.upsertInstall(
         {
           clientKey: body.clientKey,
@@ -126,13 +133,11 @@ export async function handleLifecycle(rt: ConnectRuntime, event: LifecycleEventN
       await rt.store.setEnabled(body.clientKey, event === 'enabled');
     }
     rt.tenantChanged(body.clientKey, event);
-    await rt.store.recordLifecycle({ event, clientKey: body.clientKey, outcome: 'accepted' });
-    rt.log.info({ event, clientKey: body.clientKey }, 'lifecycle accepted');
+    await rt.audit.accepted(event, body.clientKey);
     return { event, tenant };
   } catch (err) {
     const code = err instanceof ConnectError ? err.code : 'INTERNAL';
-    rt.log.warn({ event, clientKey: claimedClientKey, code, detail: err instanceof Error ? err.message : String(err) }, 'lifecycle rejected');
-    await rt.store.recordLifecycle({ event, clientKey: claimedClientKey, outcome: 'rejected', reason: code }).catch(() => undefined);
+    await rt.audit.rejected(event, code, err instanceof Error ? err.message : String(err));
     throw err;
   }
 }

@@ -77,3 +77,18 @@ export function checkScope(rule: ScopeRule, ctx: RequestContext, params: Record<
     });
   }
 }
+
+/** The session rule of PolicyOptions: a session token of one of these modules, recent enough. */
+export function checkSession(rule: { modules: readonly string[]; maxAgeSeconds?: number }, ctx: RequestContext, now: Date): void {
+  if (ctx.tokenKind !== 'session' || !ctx.module || !rule.modules.includes(ctx.module)) {
+    throw new ConnectError('SESSION_REQUIRED', `needs a session of ${rule.modules.join('/')}, got ${ctx.tokenKind}${ctx.module ? ` (${ctx.module})` : ''}`, {
+      publicMessage: 'Open this from the app\'s own page (reload it) and try again',
+    });
+  }
+  const age = ctx.sessionIssuedAt ? (now.getTime() - ctx.sessionIssuedAt.getTime()) / 1000 : Infinity;
+  if (rule.maxAgeSeconds !== undefined && age > rule.maxAgeSeconds) {
+    throw new ConnectError('SESSION_REQUIRED', `session ${Math.round(age)} s old, at most ${rule.maxAgeSeconds} s`, {
+      publicMessage: 'For your safety, reload the page and confirm again',
+    });
+  }
+}

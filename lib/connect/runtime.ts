@@ -3,6 +3,7 @@ import { InstallKeyStore } from './install-keys';
 import { SecretBox } from './secret-box';
 import { SessionTokens } from './session';
 import { TenantCache } from './tenants/cache';
+import { LifecycleAudit } from './tenants/audit';
 import { TenantEvents, type TenantChangeReason } from './tenants/events';
 import { TenantRepository } from './tenants/repository';
 import { TouchThrottle } from './tenants/touch';
@@ -17,7 +18,8 @@ export interface ConnectConfig {
   production: boolean;
   leewaySeconds: number;
   allowedProductHosts: readonly string[];
-  trustProxy: boolean;
+  /** Proxies in front of the app whose `X-Forwarded-Proto` is trusted (0: none; see arrivedOverHttps). */
+  trustProxyHops: number;
   licenseWhenAbsent: 'licensed' | 'unlicensed';
   supportedLocales: readonly string[];
   defaultLocale: string;
@@ -42,6 +44,8 @@ export interface ConnectRuntime {
   readonly events: TenantEvents;
   readonly verifiedTokens: VerifiedTokenMemo;
   readonly touches: TouchThrottle;
+  /** The lifecycle audit trail (rejections recorded without a tenant, rate-limited). */
+  readonly audit: LifecycleAudit;
   now(): Date;
   /** A tenant changed (lifecycle, Forge link, or the app itself): its caches are dropped, listeners told. */
   tenantChanged(clientKey: string, reason: TenantChangeReason): void;
@@ -71,18 +75,20 @@ export function createRuntime(o: RuntimeOptions): ConnectRuntime {
   if (o.secretKey.length !== 32) throw new Error('secretKey must be 32 bytes');
   const now = o.now ?? (() => new Date());
   const store = new TenantRepository(o.store, new SecretBox(deriveKey(o.secretKey, 'tenant-secret-box-v1')));
-  const tenants = new TenantCache(store, o.tenantCacheTtlMs);
+  const clock = () => now().getTime();
+  const tenants = new TenantCache(store, { ttlMs: o.tenantCacheTtlMs, now: clock });
   const events = new TenantEvents((err) => o.log.error({ err: String(err) }, 'tenant change listener failed'));
   return {
     config: Object.freeze({ ...o.config, allowedProductHosts: [...o.config.allowedProductHosts], supportedLocales: [...o.config.supportedLocales] }),
     store,
     tenants,
-    installKeys: new InstallKeyStore({ cdnUrl: o.installKeysUrl, fetch: o.fetch }),
+    installKeys: new InstallKeyStore({ cdnUrl: o.installKeysUrl, fetch: o.fetch, now: clock }),
     sessions: new SessionTokens(deriveKey(o.secretKey, 'connect-session-token-v1'), o.config.appKey, o.sessionTtlSeconds, o.config.leewaySeconds),
     log: o.log,
     events,
     verifiedTokens: new VerifiedTokenMemo(),
     touches: new TouchThrottle(store, o.log),
+    audit: new LifecycleAudit(store, o.log, now),
     now,
     tenantChanged(clientKey, reason) {
       tenants.invalidate(clientKey);

@@ -19,6 +19,8 @@ export interface SessionClaims {
   mod?: string;
   /** Where in the product the page was loaded (issue/project ids from the signed URL). */
   scp?: Record<string, string>;
+  /** When it was issued (seconds); set on verification. */
+  iat?: number;
 }
 
 const TYP = 'connect-session+jwt';
@@ -85,6 +87,7 @@ export class SessionTokens {
       tz: typeof c.tz === 'string' ? c.tz : undefined,
       mod: typeof c.mod === 'string' ? c.mod : undefined,
       scp: c.scp && typeof c.scp === 'object' ? (c.scp as Record<string, string>) : undefined,
+      iat: typeof c.iat === 'number' ? c.iat : undefined,
     };
   }
 }

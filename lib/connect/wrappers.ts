@@ -3,7 +3,7 @@ import type { LifecycleEventName } from './descriptor';
 import { errorBody, toConnectError } from './errors';
 import { frameAncestors } from './hosts';
 import { handleLifecycle } from './lifecycle';
-import { checkScope, type Policy, type PolicyName, type ScopeRule } from './policies';
+import { checkScope, checkSession, type Policy, type PolicyName, type ScopeRule } from './policies';
 import type { ConnectRuntime } from './runtime';
 
 /**
@@ -22,6 +22,11 @@ export interface PolicyOptions {
   require?: readonly PolicyName[];
   /** Binds a route parameter to where the token was issued (e.g. `issue`: `issueId` is the token's issue). */
   scope?: ScopeRule;
+  /**
+   * Only a session token the app issued for one of these modules (e.g. its admin page), at most
+   * `maxAgeSeconds` old: destructive actions must come from the page built for them, recently.
+   */
+  session?: { modules: readonly string[]; maxAgeSeconds?: number };
 }
 
 export interface PageOptions {
@@ -73,8 +78,9 @@ export function createRouteWrappers(rt: ConnectRuntime, opts: WrapperOptions) {
       return p;
     });
 
-  const enforce = async (policies: Policy[], scope: ScopeRule | undefined, ctx: RequestContext, req: Request, route: RouteParams) => {
-    if (scope) checkScope(scope, ctx, await route.params);
+  const enforce = async (policies: Policy[], o: PolicyOptions, ctx: RequestContext, req: Request, route: RouteParams) => {
+    if (o.session) checkSession(o.session, ctx, rt.now());
+    if (o.scope) checkScope(o.scope, ctx, await route.params);
     for (const p of policies) await p(ctx, req);
   };
 
@@ -106,7 +112,7 @@ export function createRouteWrappers(rt: ConnectRuntime, opts: WrapperOptions) {
           // The signed (qsh-covered) URL names where the page was loaded; the session keeps it.
           const scope: ProductScope | undefined = o.scope ? cleanScope(o.scope(new URL(req.url))) : undefined;
           if (scope) ctx = { ...ctx, scope };
-          await enforce(policies, undefined, ctx, req, route);
+          await enforce(policies, {}, ctx, req, route);
           const sessionToken = await rt.sessions.issue({
             clientKey: ctx.clientKey,
             accountId: ctx.accountId,
@@ -129,7 +135,7 @@ export function createRouteWrappers(rt: ConnectRuntime, opts: WrapperOptions) {
       return async (req, route) => {
         try {
           const ctx = await authenticatePage(rt, req, { allowQueryToken: false });
-          await enforce(policies, o.scope, ctx, req, route);
+          await enforce(policies, o, ctx, req, route);
           return withHeaders(await handler(req, ctx, route), base());
         } catch (err) {
           return errorResponse(rt, err, base());
@@ -143,7 +149,7 @@ export function createRouteWrappers(rt: ConnectRuntime, opts: WrapperOptions) {
       return async (req, route) => {
         try {
           const ctx = await authenticateApi(rt, req, opts);
-          await enforce(policies, o.scope, ctx, req, route);
+          await enforce(policies, o, ctx, req, route);
           return withHeaders(await handler(req, ctx, route), base());
         } catch (err) {
           return errorResponse(rt, err, base());

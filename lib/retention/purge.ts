@@ -21,6 +21,8 @@ export const LAST_SEEN_SLACK_MS = 10 * 60_000;
 const DAY_MS = 86_400_000;
 /** JobRun rows older than this are pruned by the purge (the table is a log, not an archive). */
 export const JOB_RUN_HISTORY_DAYS = 90;
+/** Lifecycle audit rows older than this are pruned too (the security statement says so). */
+export const LIFECYCLE_AUDIT_DAYS = 90;
 
 export interface PurgeOptions {
   prisma: PrismaClient;
@@ -141,8 +143,9 @@ export async function purgeExpiredTenants(opts: PurgeOptions): Promise<PurgeResu
     const pruned = await prisma.jobRun.deleteMany({
       where: { startedAt: { lt: new Date(now.getTime() - JOB_RUN_HISTORY_DAYS * DAY_MS) }, finishedAt: { not: null } },
     });
+    const prunedAudit = await prisma.lifecycleEvent.deleteMany({ where: { at: { lt: new Date(now.getTime() - LIFECYCLE_AUDIT_DAYS * DAY_MS) } } });
     result.outcome = result.failed ? 'failed' : 'done';
-    const detail = { cutoff: cutoff.toISOString(), purged: result.purged.length, stillCalling: result.stillCalling, failed: result.failed, prunedJobRuns: pruned.count };
+    const detail = { cutoff: cutoff.toISOString(), purged: result.purged.length, stillCalling: result.stillCalling, failed: result.failed, prunedJobRuns: pruned.count, prunedAudit: prunedAudit.count };
     await lease.finish(now, result.outcome, detail);
     log.info({ job: PURGE_JOB, ...detail }, 'retention: purge finished');
     return result;

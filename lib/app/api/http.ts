@@ -1,6 +1,6 @@
 import 'server-only';
 import type { z } from 'zod';
-import { ConnectError } from 'atlassian-connect-next';
+import { ConnectError, readJsonCapped } from 'atlassian-connect-next';
 import { CHECKLIST_LIMITS } from '@/lib/checklists/limits';
 
 /** Request parsing and the write guards shared by the app's JSON API handlers. */
@@ -25,28 +25,5 @@ export async function readJson<T>(req: Request, schema: z.ZodType<T>, limit: num
   if (!/^application\/json\s*(;|$)/i.test(type)) {
     throw new ConnectError('UNSUPPORTED_MEDIA_TYPE', `content-type ${type}`, { publicMessage: 'Send the body as application/json' });
   }
-  const tooLarge = () => new ConnectError('PAYLOAD_TOO_LARGE', 'body over limit', { publicMessage: `The request body must be at most ${limit} bytes` });
-  if (Number(req.headers.get('content-length') ?? 0) > limit) throw tooLarge();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (req.body) {
-    const reader = req.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > limit) {
-        await reader.cancel();
-        throw tooLarge();
-      }
-      chunks.push(value);
-    }
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch {
-    throw new ConnectError('BAD_REQUEST', 'body is not JSON', { publicMessage: 'The request body is not valid JSON' });
-  }
-  return parseOr422(schema, json, 'request body');
+  return parseOr422(schema, await readJsonCapped(req, limit), 'request body');
 }

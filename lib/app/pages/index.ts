@@ -25,7 +25,7 @@ export function pageHandlers(d: { renderShell: ShellRenderer; apJsUrl: string })
       const q = new URL(req.url).searchParams;
       const issueId = parseOr422(issueIdParam, q.get('issueId') ?? undefined, 'issueId');
       const projectKey = opt(q.get('projectKey'), /^[A-Z][A-Z0-9_]{0,49}$/);
-      const api = `/api/checklists/${issueId}${projectKey ? `?projectKey=${projectKey}` : ''}`;
+      const api = `/api/checklists/${issueId}`;
       return d.renderShell('panel', {
         locale: ctx.locale,
         bootstrap: {

@@ -206,9 +206,9 @@ describe('(b) retention never purges a site that is still calling', () => {
 describe('transport', () => {
   it('in production a Forge call must arrive over https (directly or via a trusted proxy)', async () => {
     const site = await connectInstall();
-    const prod = (trustProxy: boolean) =>
+    const prod = (trustProxy: number) =>
       createForgeWrappers({
-        rt: { ...rt, config: { ...rt.config, production: true, trustProxy } },
+        rt: { ...rt, config: { ...rt.config, production: true, trustProxyHops: trustProxy } },
         keys: forgeJwks({ url: jwks.url }),
         installations: new PrismaForgeInstallations(db.prisma),
         appId: APP_ID,
@@ -216,10 +216,10 @@ describe('transport', () => {
     const req = (proto?: string) =>
       new Request('http://app.internal/forge/remote', { headers: { authorization: `Bearer ${token}`, ...(proto ? { 'x-forwarded-proto': proto } : {}) } });
     const token = await fit(site);
-    const plain = await prod(false)(req(), { params: Promise.resolve({}) });
+    const plain = await prod(0)(req(), { params: Promise.resolve({}) });
     expect(plain.status).toBe(403);
     expect(((await plain.json()) as { error: { code: string } }).error.code).toBe('HTTPS_REQUIRED');
-    expect((await prod(false)(req('https'), { params: Promise.resolve({}) })).status).toBe(403);
-    expect((await prod(true)(req('https'), { params: Promise.resolve({}) })).status).toBe(200);
+    expect((await prod(0)(req('https'), { params: Promise.resolve({}) })).status).toBe(403);
+    expect((await prod(1)(req('https'), { params: Promise.resolve({}) })).status).toBe(200);
   });
 });

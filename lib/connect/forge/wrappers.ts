@@ -1,5 +1,6 @@
 import type { JWTVerifyGetKey } from 'jose';
-import { arrivedOverHttps, licenseFromParam, type LicenseState } from '../context';
+import { requireHttps } from '../auth';
+import { licenseFromParam, type LicenseState } from '../context';
 import { ConnectError } from '../errors';
 import { errorResponse } from '../wrappers';
 import type { ConnectRuntime } from '../runtime';
@@ -52,9 +53,7 @@ function bearer(req: Request): string {
 /** Verifies the invocation token and maps it onto the Connect tenant of the same site. */
 export async function authenticateForge(frt: ForgeRuntime, req: Request, opts: { lifecycle: boolean }): Promise<ForgeRequestContext> {
   const cfg = frt.rt.config;
-  if (cfg.production && !arrivedOverHttps(new URL(req.url), req.headers, cfg.trustProxy)) {
-    throw new ConnectError('HTTPS_REQUIRED', 'request did not arrive over https');
-  }
+  requireHttps(frt.rt, req);
   const inv = await verifyForgeInvocationToken(bearer(req), {
     appId: frt.appId,
     keys: frt.keys,
@@ -113,7 +112,7 @@ export function createForgeWrappers(frt: ForgeRuntime) {
         const name = `forge:${event}`;
         try {
           const ctx = await authenticateForge(frt, req, { lifecycle: true });
-          await frt.rt.store.recordLifecycle({ event: name, clientKey: ctx.clientKey, outcome: 'accepted' });
+          await frt.rt.audit.accepted(name, ctx.clientKey);
           if (ctx.tenant.uninstalledAt) {
             frt.rt.log.warn({ event: name, clientKey: ctx.clientKey }, 'forge: lifecycle for a tenant uninstalled on Connect; a signed Connect install re-activates it');
             return Response.json({ linked: true, active: false }, { status: 202, headers: { 'Cache-Control': 'no-store' } });
@@ -126,7 +125,7 @@ export function createForgeWrappers(frt: ForgeRuntime) {
             frt.rt.log.info({ event: name }, 'forge: lifecycle before the Connect install arrived; linking on a later call');
             return Response.json({ linked: false }, { status: 202, headers: { 'Cache-Control': 'no-store' } });
           }
-          await frt.rt.store.recordLifecycle({ event: name, outcome: 'rejected', reason: code }).catch(() => undefined);
+          await frt.rt.audit.rejected(name, code, err instanceof Error ? err.message : String(err));
           return forgeError(frt, err);
         }
       };

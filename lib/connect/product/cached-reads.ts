@@ -56,11 +56,13 @@ const MAX_NAMES = 500;
 export class CachedProductReads {
   private readonly admins: LRUCache<string, boolean>;
   private readonly people: SwrCache;
+  private readonly now: () => number;
 
   constructor(
     private readonly client: ProductClient,
     private readonly opts: CachedReadsOptions,
   ) {
+    this.now = opts.now ?? Date.now;
     this.people = opts.people ?? new SwrCache({ freshMs: NAME_FRESH_MS, now: opts.now });
     this.admins = new LRUCache({ max: 20_000, ttl: opts.adminTtlMs ?? 60_000, ...(opts.now ? { perf: { now: opts.now } } : {}) });
   }
@@ -77,6 +79,16 @@ export class CachedProductReads {
       maxStaleMs: LICENSE_STALE_LIMIT_MS,
     });
     return this.budgeted(read, call);
+  }
+
+  /**
+   * Whether the product's last known answer says the license is gone (no waiting: a cached
+   * answer only; a missing or stale one is refreshed in the background for the next call).
+   */
+  licenseRevoked(clientKey: string): boolean {
+    const hit = this.opts.cache.peek<AppLicense>(clientKey, cacheKeys.license(this.opts.appKey));
+    if (!hit || this.now() - hit.fetchedAt.getTime() > LICENSE_FRESH_MS) this.appLicense(clientKey, { budgetMs: 0 }).catch(() => undefined);
+    return !!hit && hit.value.present && !hit.value.active;
   }
 
   /** An issue's key and summary (as the app). */

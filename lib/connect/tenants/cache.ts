@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { hmacKey } from '../jwt';
 import type { Tenant } from './types';
 
@@ -23,23 +24,44 @@ interface Entry {
 /** How long a re-read that found the same secret suppresses further re-reads of that tenant. */
 const QUIET_MS = 100;
 
+export interface TenantCacheOptions {
+  ttlMs: number;
+  /** Known tenants kept in memory (default 50 000): only other known tenants can push one out. */
+  maxTenants?: number;
+  /** Unknown clientKeys remembered (default 10 000): a token with a random `iss` costs one read, then none. */
+  maxUnknown?: number;
+  now?: () => number;
+}
+
 /**
  * In-process tenant cache for the request path: a short TTL (so with several instances a
  * rotated secret reaches every instance soon), invalidated on lifecycle events here, and
  * `refresh()` to re-read once when a signature fails (so a new secret works at once).
+ * Unknown clientKeys live in a separate bounded negative cache, so a stream of tokens with random
+ * issuers neither reads the database again for a repeated one nor evicts a real tenant.
  */
 export class TenantCache {
   private readonly entries = new Map<string, Entry>();
+  private readonly unknown: LRUCache<string, true>;
+  private readonly now: () => number;
+  private readonly ttlMs: number;
+  private readonly maxTenants: number;
 
   constructor(
     private readonly store: TenantSource,
-    private readonly ttlMs: number,
-    private readonly maxEntries = 10_000,
-  ) {}
+    opts: TenantCacheOptions | number,
+  ) {
+    const o = typeof opts === 'number' ? { ttlMs: opts } : opts;
+    this.ttlMs = o.ttlMs;
+    this.maxTenants = o.maxTenants ?? 50_000;
+    this.now = o.now ?? Date.now;
+    this.unknown = new LRUCache({ max: o.maxUnknown ?? 10_000, ttl: Math.max(o.ttlMs, 1), perf: { now: this.now } });
+  }
 
   get(clientKey: string): Promise<CachedTenant | null> {
     const hit = this.entries.get(clientKey);
-    if (hit && hit.expires > Date.now()) return hit.value;
+    if (hit && hit.expires > this.now()) return hit.value;
+    if (!hit && this.unknown.get(clientKey)) return Promise.resolve(null);
     return this.load(clientKey).value;
   }
 
@@ -50,13 +72,13 @@ export class TenantCache {
    */
   refresh(clientKey: string): Promise<CachedTenant | null> {
     const hit = this.entries.get(clientKey);
-    if (hit && (hit.pending || hit.quietUntil > Date.now())) return hit.value;
+    if (hit && (hit.pending || hit.quietUntil > this.now())) return hit.value;
     const previous = hit?.value.catch(() => null);
     const entry = this.load(clientKey);
     void entry.value.then(
       async (fresh) => {
         const before = await previous;
-        if (!before || !fresh || before.tenant.sharedSecret === fresh.tenant.sharedSecret) entry.quietUntil = Date.now() + QUIET_MS;
+        if (!before || !fresh || before.tenant.sharedSecret === fresh.tenant.sharedSecret) entry.quietUntil = this.now() + QUIET_MS;
       },
       () => undefined,
     );
@@ -65,24 +87,37 @@ export class TenantCache {
 
   invalidate(clientKey: string): void {
     this.entries.delete(clientKey);
+    this.unknown.delete(clientKey);
   }
 
   clear(): void {
     this.entries.clear();
+    this.unknown.clear();
+  }
+
+  /** Tenants and unknown keys held (for tests and metrics). */
+  size(): { tenants: number; unknown: number } {
+    return { tenants: this.entries.size, unknown: this.unknown.size };
   }
 
   private load(clientKey: string): Entry {
-    const entry: Entry = { value: Promise.resolve(null), expires: Date.now() + this.ttlMs, pending: true, quietUntil: 0 };
+    const entry: Entry = { value: Promise.resolve(null), expires: this.now() + this.ttlMs, pending: true, quietUntil: 0 };
     entry.value = this.store.find(clientKey).then(async (tenant) => (tenant ? { tenant, key: await hmacKey(tenant.sharedSecret) } : null));
     this.entries.set(clientKey, entry);
     entry.value.then(
-      () => (entry.pending = false),
+      (found) => {
+        entry.pending = false;
+        if (found || this.entries.get(clientKey) !== entry) return;
+        // Unknown: remembered apart, so it never takes a known tenant's place.
+        this.entries.delete(clientKey);
+        this.unknown.set(clientKey, true);
+      },
       () => {
         entry.pending = false;
         if (this.entries.get(clientKey) === entry) this.entries.delete(clientKey);
       },
     );
-    if (this.entries.size > this.maxEntries) {
+    if (this.entries.size > this.maxTenants) {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.entries.delete(oldest);
     }

@@ -27,7 +27,7 @@ export function createTestRuntime(o: TestRuntimeOptions = {}): ConnectRuntime {
       production: false,
       leewaySeconds: 5,
       allowedProductHosts: ['*.atlassian.net'],
-      trustProxy: false,
+      trustProxyHops: 0,
       licenseWhenAbsent: 'licensed',
       supportedLocales: ['en'],
       defaultLocale: 'en',
