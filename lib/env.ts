@@ -63,8 +63,6 @@ const schema = z.object({
    * marked `degraded`. The lookups go on in the background and fill the caches for the next view.
    */
   PRODUCT_RENDER_BUDGET_MS: int(50, 10_000).default(800),
-  /** Exposes /bench/* twins of authenticated routes without authentication (benchmarks only). */
-  BENCH_ROUTES: bool.default(false),
   FORGE_APP_ID: z
     .string()
     .regex(/^(ari:cloud:ecosystem::app\/)?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'the Forge app UUID or ari:cloud:ecosystem::app/<uuid>')

@@ -1,4 +1,4 @@
-import { benchTwin } from '@/lib/app/bench/twins';
+import { benchTwin } from '@/bench/app/twins';
 import { describeContext } from '@/lib/app/context-response';
 
 export const dynamic = 'force-dynamic';

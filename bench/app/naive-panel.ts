@@ -1,18 +1,18 @@
 import 'server-only';
 import { headers } from 'next/headers';
 import { notFound } from 'next/navigation';
+import { runtime } from '@/lib/app/connect';
+import { baseBootstrap } from '@/lib/app/pages/bootstrap';
 import { authenticatePage } from '@/lib/connect/auth';
 import { env } from '@/lib/env';
-import { runtime } from '../connect';
-import { baseBootstrap } from './bootstrap';
 
 /**
- * The benchmark's comparator (BENCH_ROUTES=true only): the issue panel done the obvious way, a
+ * The benchmark's comparator, only in the bench build: the issue panel done the obvious way, a
  * dynamic Server Component page that verifies the same page JWT and renders the React tree on
  * every request. bench/panel-page.ts measures it beside the cached-shell route.
  */
 export async function naivePanelBootstrap(searchParams: Record<string, string | string[] | undefined>): Promise<{ locale: string; json: string }> {
-  if (!env().BENCH_ROUTES) notFound();
+  if (env().APP_ENV === 'production') notFound();
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(searchParams)) for (const x of Array.isArray(v) ? v : v === undefined ? [] : [v]) q.append(k, x);
   const req = new Request(`${env().APP_BASE_URL}/panel/issue-ssr?${q}`, { headers: await headers() });

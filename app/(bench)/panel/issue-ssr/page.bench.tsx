@@ -1,10 +1,10 @@
 import '@atlaskit/css-reset';
 import { PanelApp } from '@/components/panel/panel-app';
-import { naivePanelBootstrap } from '@/lib/app/pages/naive-panel';
+import { naivePanelBootstrap } from '@/bench/app/naive-panel';
 
 export const dynamic = 'force-dynamic';
 
-// Benchmark comparator only (BENCH_ROUTES=true): see lib/app/pages/naive-panel.ts.
+// Bench build only (BENCH_BUILD=1): see bench/app/naive-panel.ts.
 export default async function NaivePanel({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { json } = await naivePanelBootstrap(await searchParams);
   return (

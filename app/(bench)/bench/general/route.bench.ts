@@ -1,4 +1,4 @@
-import { benchTwin } from '@/lib/app/bench/twins';
+import { benchTwin } from '@/bench/app/twins';
 import { generalPage } from '@/lib/app/pages/general';
 
 export const dynamic = 'force-dynamic';
