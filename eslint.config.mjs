@@ -14,4 +14,15 @@ const config = [
   },
 ];
 
+// The product imports no tooling: the Next build reads app/, lib/, components/ (and what they
+// import), never these folders. scripts/stack/build.ts relies on it to decide when to rebuild.
+const tooling = ['./bench', './e2e', './emulator', './scripts', './test', './lib/connect/testing'];
+config.push({
+  files: ['app/**/*.{ts,tsx}', 'lib/**/*.{ts,tsx}', 'components/**/*.{ts,tsx}', 'instrumentation.ts'],
+  ignores: ['**/*.test.{ts,tsx}', 'app/**/*.bench.{ts,tsx}', 'lib/connect/testing/**'],
+  rules: {
+    'import/no-restricted-paths': ['error', { zones: [{ target: '.', from: tooling, message: 'Tooling (tests, emulator, benches, scripts) never ships in the product build.' }] }],
+  },
+});
+
 export default config;

@@ -20,7 +20,7 @@
  * process (no circuit-breaker state carried over), warmed up while the site is healthy.
  *
  *   npm run bench:faults -- [--iterations 120] [--concurrency 4] [--paint 0] [--rebuild]
- *   (reuses the build in NEXT_DIST_DIR, default .next-bench, unless --rebuild; BENCH_PORT fixes the app's port)
+ *   (the bench build, rebuilt when the sources changed or with --rebuild; BENCH_PORT fixes the app's port)
  *
  * Prints one table (healthy beside the faulted runs); writes bench/results/panel-faults.json;
  * exits 1 if a p99 exceeds the 1.5 s target.
@@ -30,7 +30,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { FakeProduct, Keys, install, newSite, type Site } from '../test/integration/app-support';
-import { ensureBuild, startApp, root } from './lib/harness';
+import { benchBuild, startApp, root } from './lib/harness';
 import { drive, quantile, renderAdmin, renderPanel, seedIssue, type Sample } from './lib/render-drive';
 import { paintSample } from './lib/paint-sample';
 
@@ -47,7 +47,6 @@ const CONCURRENCY = Number(args.concurrency);
 const PAINT = Number(args.paint);
 const WARMUP = 8;
 const TARGET_P99_MS = 1_500;
-const distDir = process.env.NEXT_DIST_DIR || '.next-bench';
 
 interface Scenario {
   name: string;
@@ -80,10 +79,10 @@ function row(target: Row['target'], scenario: string, s: Sample): Row {
   return { target, scenario, n: s.times.length, p50: quantile(s.times, 0.5), p99: quantile(s.times, 0.99), max: s.times.at(-1) ?? NaN, outcomes: s.outcomes };
 }
 
-async function seed(appEnv: Record<string, string>, keys: Keys, site: Site, product: FakeProduct): Promise<void> {
+async function seed(appEnv: Record<string, string>, dataDir: string, keys: Keys, site: Site, product: FakeProduct): Promise<void> {
   // The product does not know the checkers yet (404): the app caches no name, so every
   // measured view must ask the product; the names appear once seeding is done.
-  const app = await startApp(distDir, appEnv);
+  const app = await startApp(appEnv, { dataDir });
   try {
     await install(app.url, keys, site);
     const ids = [...Array.from({ length: WARMUP }, (_, i) => issueId(WARM_BLOCK, i))];
@@ -101,14 +100,13 @@ async function seed(appEnv: Record<string, string>, keys: Keys, site: Site, prod
 }
 
 async function main(): Promise<void> {
-  ensureBuild(distDir, args.rebuild);
+  await benchBuild({ rebuild: args.rebuild });
   const product = new FakeProduct();
   await product.start();
   const keys = new Keys();
   const keysUrl = await keys.start();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-faults-'));
   const appEnv = {
-    DATA_DIR: dataDir,
     CONNECT_KEYS_CDN_URL: keysUrl,
     ALLOWED_PRODUCT_HOSTS: new URL(product.url).host,
     AP_JS_URL: `${product.url}/all.js`,
@@ -119,9 +117,9 @@ async function main(): Promise<void> {
   product.sites.push(site);
   const rows: Row[] = [];
   try {
-    await seed(appEnv, keys, site, product);
+    await seed(appEnv, dataDir, keys, site, product);
     for (const [s, scenario] of scenarios.entries()) {
-      const app = await startApp(distDir, appEnv);
+      const app = await startApp(appEnv, { dataDir });
       try {
         // Warm-up while healthy: JIT, sockets, tenant and license caches, as in a running app.
         for (let i = 0; i < WARMUP; i++) {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppServer } from '../support/app-server';
+import type { AppServer } from '../../scripts/stack';
 import { FakeProduct, Keys, contextToken, install, newSite, pageUrl, readBootstrap, sessionFor, startAppWithProduct, type Site } from './app-support';
 
 /**

@@ -4,7 +4,8 @@ import { jwtVerify } from 'jose';
 import { lifecyclePayload, signInstallToken, signSymmetricToken } from '../../emulator/lib/signing';
 import { computeQsh } from '../../lib/connect/qsh';
 import { APP_KEY, FakeKeys as Keys, newSite as newSupportSite, type Site } from '../support/product';
-import { databaseOptions, startApp, type AppServer } from '../support/app-server';
+import { startApp, type AppServer } from '../../scripts/stack';
+import { databaseOptions } from '../support/database';
 
 /**
  * The product's side for the reference app's integration tests and benchmarks: signed installs,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HSTS_MAX_AGE_SECONDS } from '@/lib/policies/facts';
-import { testDatabaseKind, type AppServer } from '../support/app-server';
+import type { AppServer } from '../../scripts/stack';
+import { testDatabaseKind } from '../support/database';
 import { FakeProduct, Keys, contextToken, install, newSite, startAppWithProduct, type Site } from './app-support';
 
 /**

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT, importPKCS8 } from 'jose';
 import { newInstallKeyPair, signInstallToken, signSymmetricToken } from '@/emulator/lib/signing';
 import { computeQsh } from '@/lib/connect/qsh';
-import { databaseOptions, startApp, type AppServer } from '../support/app-server';
+import { startApp, type AppServer } from '../../scripts/stack';
+import { databaseOptions } from '../support/database';
 import { APP_KEY, FakeKeys, newSite, pageUrl, sendLifecycle, type Site } from '../support/product';
 
 let app: AppServer;

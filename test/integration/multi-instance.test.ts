@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshPostgresDatabase, startApp, testDatabaseKind, type AppServer } from '../support/app-server';
+import { startApp, type AppServer } from '../../scripts/stack';
+import { freshPostgresDatabase, testDatabaseKind } from '../support/database';
 import { FakeKeys, newSite, pageUrl, type Site } from '../support/product';
 
 /**

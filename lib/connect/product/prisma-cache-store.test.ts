@@ -3,7 +3,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '@/lib/db/open';
-import { freshPostgresDatabase } from '@/test/support/app-server';
+import { freshPostgresDatabase } from '@/test/support/database';
 import { PrismaProductCacheStore } from './prisma-cache-store';
 import { SwrCache } from './swr-cache';
 
