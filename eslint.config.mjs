@@ -25,4 +25,14 @@ config.push({
   },
 });
 
+// The framework's tests and its testing entry stand on their own like the framework: nothing from
+// the app, the emulator or the app's test support, and no `@/` paths.
+config.push({
+  files: ['lib/connect/**/*.test.ts', 'lib/connect/testing/**/*.ts'],
+  rules: {
+    'import/no-restricted-paths': ['error', { zones: [{ target: './lib/connect', from: '.', except: ['./lib/connect', './node_modules'], message: 'lib/connect is a package of its own.' }] }],
+    'no-restricted-imports': ['error', { patterns: [{ group: ['@/*'], message: 'lib/connect imports its own files by relative path.' }] }],
+  },
+});
+
 export default config;

@@ -17,7 +17,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { contextToken, FakeKeys, newSite, pageUrl, sendLifecycle } from '../test/support/product';
-import { FakeProduct } from '../test/integration/app-support';
+import { FakeProduct } from '../lib/connect/testing';
 import { benchBuild, fetchFresh, freePort, hasTaskset, median, requireWrk, root, runWrk, startApp, startPinned, stopChild, type WrkResult } from './lib/harness';
 
 const { values: args } = parseArgs({

@@ -29,7 +29,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { FakeProduct, Keys, install, newSite, type Site } from '../test/integration/app-support';
+import { FakeProduct } from '../lib/connect/testing';
+import { FakeKeys, install, newSite, type Site } from '../test/support/product';
 import { benchBuild, startApp, root } from './lib/harness';
 import { drive, quantile, renderAdmin, renderPanel, seedIssue, type Sample } from './lib/render-drive';
 import { paintSample } from './lib/paint-sample';
@@ -54,9 +55,9 @@ interface Scenario {
 }
 const scenarios: Scenario[] = [
   { name: 'healthy', apply: () => undefined },
-  { name: '+2 s latency', apply: (p) => (p.faults.latencyMs = 2_000) },
-  { name: '50 % errors', apply: (p) => (p.faults.errorRate = 0.5) },
-  { name: 'down', apply: (p) => (p.faults.down = true) },
+  { name: '+2 s latency', apply: (p) => (p.latencyMs = 2_000) },
+  { name: '50 % errors', apply: (p) => (p.errorRate = 0.5) },
+  { name: 'down', apply: (p) => (p.down = true) },
 ];
 
 interface Row {
@@ -79,7 +80,7 @@ function row(target: Row['target'], scenario: string, s: Sample): Row {
   return { target, scenario, n: s.times.length, p50: quantile(s.times, 0.5), p99: quantile(s.times, 0.99), max: s.times.at(-1) ?? NaN, outcomes: s.outcomes };
 }
 
-async function seed(appEnv: Record<string, string>, dataDir: string, keys: Keys, site: Site, product: FakeProduct): Promise<void> {
+async function seed(appEnv: Record<string, string>, dataDir: string, keys: FakeKeys, site: Site, product: FakeProduct): Promise<void> {
   // The product does not know the checkers yet (404): the app caches no name, so every
   // measured view must ask the product; the names appear once seeding is done.
   const app = await startApp(appEnv, { dataDir });
@@ -93,7 +94,7 @@ async function seed(appEnv: Record<string, string>, dataDir: string, keys: Keys,
       return { ms: 0, outcome: 'ok' };
     });
     console.log(`seeded ${ids.length} issues (${ids.length * 2} checked items) in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-    for (const id of ids) for (const c of checkersOf(id)) product.names.set(c, `Checker ${c.slice(9)}`);
+    for (const id of ids) for (const c of checkersOf(id)) product.users.set(c, { displayName: `Checker ${c.slice(9)}` });
   } finally {
     await app.stop();
   }
@@ -103,7 +104,7 @@ async function main(): Promise<void> {
   await benchBuild({ rebuild: args.rebuild });
   const product = new FakeProduct();
   await product.start();
-  const keys = new Keys();
+  const keys = new FakeKeys();
   const keysUrl = await keys.start();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-faults-'));
   const appEnv = {

@@ -14,7 +14,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Keys, install, newSite, pageUrl, type Site } from '../test/integration/app-support';
+import { FakeKeys, install, newSite, pageUrl, type Site } from '../test/support/product';
 import { benchBuild, fetchFresh, hasTaskset, requireWrk, root, runWrk, startApp } from './lib/harness';
 
 const { values: args } = parseArgs({
@@ -79,7 +79,7 @@ async function main(): Promise<void> {
     return target;
   });
   await benchBuild({ rebuild: args.rebuild, noBuild: args['no-build'] });
-  const keys = new Keys();
+  const keys = new FakeKeys();
   const keysUrl = await keys.start();
   const app = await startApp({ CONNECT_KEYS_CDN_URL: keysUrl });
   try {

@@ -14,7 +14,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
-import { FakeProduct, Keys, install, newSite, pageUrl, sessionFor } from '../test/integration/app-support';
+import { FakeProduct } from '../lib/connect/testing';
+import { FakeKeys, install, newSite, pageUrl, sessionFor } from '../test/support/product';
 import { startEmulatorStack } from '../scripts/stack';
 import { benchBuild, root, startApp } from './lib/harness';
 
@@ -63,7 +64,7 @@ async function main(): Promise<void> {
   if (args.emulator) return throughEmulator();
   const product = new FakeProduct();
   await product.start();
-  const keys = new Keys();
+  const keys = new FakeKeys();
   const keysUrl = await keys.start();
   const server = await startApp({
     CONNECT_KEYS_CDN_URL: keysUrl,
@@ -79,7 +80,7 @@ async function main(): Promise<void> {
   try {
     const site = newSite(product.url);
     product.sites.push(site);
-    product.names.set('acc-bench', 'Bench User');
+    product.users.set('acc-bench', { displayName: 'Bench User' });
     await install(app, keys, site);
     const { token } = await sessionFor(app, site, 'acc-bench', { issueId: '10001' });
     for (let i = 0; i < 6; i++) {

@@ -24,8 +24,7 @@ import { ProductClient } from '../lib/connect/product/client';
 import { isProductApiError } from '../lib/connect/product/errors';
 import { getIssueSummary } from '../lib/connect/product/reads';
 import { SwrCache } from '../lib/connect/product/swr-cache';
-import { FakeProduct } from '../lib/connect/product/testing/fake-product';
-import { APP_KEY, newFakeSite, tenantOf, TenantDirectory } from '../lib/connect/product/testing/harness';
+import { FakeProduct, newFakeSite, tenantOf, TenantDirectory, TEST_APP_KEY } from '../lib/connect/testing';
 
 const { values: args } = parseArgs({
   options: {
@@ -85,7 +84,7 @@ async function setup() {
   await fake.start();
   const dir = new TenantDirectory();
   dir.put(tenantOf(fake));
-  const client = new ProductClient({ appKey: APP_KEY, resolveTenant: dir.resolve, authServerUrl: fake.authServerUrl, timeoutMs: 5_000 });
+  const client = new ProductClient({ appKey: TEST_APP_KEY, resolveTenant: dir.resolve, authServerUrl: fake.authServerUrl, timeoutMs: 5_000 });
   // Warm-up while healthy (JIT, keep-alive sockets), so the rows measure the fault, not a cold start.
   await drive(40, CONCURRENCY, (i) => getIssueSummary(client.asApp(fake.site.clientKey), String(20_000 + (i % KEYS))).then(() => 'ok'));
   return { fake, client, ck: fake.site.clientKey };
@@ -109,7 +108,7 @@ async function main() {
     // swr-warm: warm every key while healthy, then the fault, then reads
     {
       const { fake, client, ck } = await setup();
-      const reads = new CachedProductReads(client, new SwrCache({ freshMs: 0 }), { appKey: APP_KEY });
+      const reads = new CachedProductReads(client, new SwrCache({ freshMs: 0 }), { appKey: TEST_APP_KEY });
       for (let i = 0; i < KEYS; i++) await reads.issueSummary(ck, String(20_000 + i));
       s.apply(fake);
       const r = await drive(REQUESTS, CONCURRENCY, async (i) => {

@@ -2,12 +2,13 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SignJWT, importPKCS8 } from 'jose';
-import { computeQsh } from '../../lib/connect/qsh';
+import { productQsh } from './qsh';
 
 /**
  * The product's side of Connect authentication, done the way Atlassian does it: RS256
  * signed-install tokens with a `kid` served by an install-keys server, and HS256 tokens with a
- * computed qsh. Used by the emulator and by the integration tests.
+ * qsh from `atlassian-jwt`. The emulator's own (tests sign with lib/connect/testing), so the
+ * emulator stays independent of the code it plays against.
  */
 
 export interface InstallKeyPair {
@@ -80,7 +81,7 @@ export async function signInstallToken(input: InstallTokenInput): Promise<string
     iss: input.clientKey,
     iat: now,
     exp: now + (input.ttlSeconds ?? 180),
-    qsh: computeQsh(input.method ?? 'POST', input.url, input.appBaseUrl),
+    qsh: productQsh(input.method ?? 'POST', input.url, input.appBaseUrl),
     aud: [input.appBaseUrl],
     context: {},
     ...input.claims,
@@ -109,7 +110,7 @@ export interface SymmetricTokenInput {
 /** An HS256 Connect JWT: page loads and webhooks (computed qsh) or context tokens (`context-qsh`). */
 export async function signSymmetricToken(input: SymmetricTokenInput): Promise<string> {
   const now = Math.floor(Date.now() / 1000) + (input.iatOffsetSeconds ?? 0);
-  const qsh = input.qsh ?? computeQsh(input.method ?? 'GET', input.url!, input.baseUrl);
+  const qsh = input.qsh ?? productQsh(input.method ?? 'GET', input.url!, input.baseUrl ?? '');
   const jwt = new SignJWT({
     iss: input.issuer,
     iat: now,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { signSymmetricToken } from '@/emulator/lib/signing';
+import { signSymmetricToken } from './testing';
 import { authenticateApi } from './auth';
 import { InstallKeyStore } from './install-keys';
 import type { ConnectRuntime } from './runtime';

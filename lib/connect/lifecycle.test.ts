@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { InstallKeysServer, lifecyclePayload, newInstallKeyPair, signInstallToken } from '@/emulator/lib/signing';
+import { InstallKeysServer, lifecyclePayload, newInstallKeyPair, signInstallToken } from './testing';
 import { handleLifecycle } from './lifecycle';
 import { InstallKeyStore } from './install-keys';
 import { SessionTokens } from './session';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ForgeJwksServer, installationAri, newForgeKey, signInvocationToken, type ForgeKey, type InvocationInput } from '@/emulator/forge/invocation-tokens';
+import { ForgeJwksServer, installationAri, newForgeKey, signInvocationToken, type ForgeKey, type InvocationInput } from '@/lib/connect/testing';
 import { startApp, type AppServer } from '../../scripts/stack';
 import { databaseOptions } from '../support/database';
 import { contextToken, FakeKeys, newSite, pageUrl, sendLifecycle, type Site } from '../support/product';

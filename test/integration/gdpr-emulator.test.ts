@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '@/emulator/lib/emulator';
-import { signSymmetricToken } from '@/emulator/lib/signing';
+import { signSymmetricToken } from '@/lib/connect/testing';
 import { startEmulatorStack, type AppServer, type Stack } from '../../scripts/stack';
 import { databaseOptions } from '../support/database';
 

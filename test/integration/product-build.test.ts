@@ -56,7 +56,7 @@ describe('the product build', () => {
       JSON.parse(
         execFileSync(process.execPath, ['-e', "const c = require('./next.config.js'); console.log(JSON.stringify({ distDir: c.distDir, pageExtensions: c.pageExtensions }))"], {
           cwd: ROOT,
-          env: { PATH: process.env.PATH, ...env },
+          env: { PATH: process.env.PATH, ...env } as unknown as NodeJS.ProcessEnv,
           encoding: 'utf8',
           stdio: ['ignore', 'pipe', 'pipe'],
         }),

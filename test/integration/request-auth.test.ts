@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signSymmetricToken } from '@/emulator/lib/signing';
+import { signSymmetricToken } from '@/lib/connect/testing';
 import { startApp, type AppServer } from '../../scripts/stack';
 import { databaseOptions } from '../support/database';
 import { contextToken, FakeKeys, newSite, pageUrl, sendLifecycle, type Site } from '../support/product';

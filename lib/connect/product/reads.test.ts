@@ -6,8 +6,7 @@ import { CachedProductReads } from './cached-reads';
 import { createLicenseResolver } from './license';
 import { checkGlobalPermission, getAppLicense, getIssue, getUser } from './reads';
 import { SwrCache } from './swr-cache';
-import { FakeProduct, type FakeSite } from './testing/fake-product';
-import { APP_KEY, fastClient, newFakeSite, tenantOf, TenantDirectory } from './testing/harness';
+import { FakeProduct, fastClient, newFakeSite, TenantDirectory, tenantOf, TEST_APP_KEY, type FakeSite } from '../testing';
 
 const issueShapeThatEchoLacks = z.object({ id: z.string() });
 const fakes: FakeProduct[] = [];
@@ -55,11 +54,11 @@ describe('typed reads', () => {
   it('getAppLicense maps the add-on API, with and without a license object', async () => {
     const { fake, client, ck } = await setup();
     fake.license = { active: false, type: 'commercial', evaluation: true, nearlyExpired: true };
-    expect(await getAppLicense(client.asApp(ck), APP_KEY)).toMatchObject({ appKey: APP_KEY, state: 'ENABLED', present: true, active: false, evaluation: true, nearlyExpired: true });
+    expect(await getAppLicense(client.asApp(ck), TEST_APP_KEY)).toMatchObject({ appKey: TEST_APP_KEY, state: 'ENABLED', present: true, active: false, evaluation: true, nearlyExpired: true });
     fake.license = { active: true, maximumNumberOfUsers: 'unlimited', subscriptionEndDate: 1767225600000 };
-    expect(await getAppLicense(client.asApp(ck), APP_KEY)).toMatchObject({ active: true, maximumNumberOfUsers: null, subscriptionEndDate: '1767225600000' });
+    expect(await getAppLicense(client.asApp(ck), TEST_APP_KEY)).toMatchObject({ active: true, maximumNumberOfUsers: null, subscriptionEndDate: '1767225600000' });
     fake.license = null;
-    expect(await getAppLicense(client.asApp(ck), APP_KEY)).toMatchObject({ present: false, active: false, evaluation: false });
+    expect(await getAppLicense(client.asApp(ck), TEST_APP_KEY)).toMatchObject({ present: false, active: false, evaluation: false });
   });
 
   it('turns a body of the wrong shape into invalid_response', async () => {
@@ -70,7 +69,7 @@ describe('typed reads', () => {
 
 describe('license for context-JWT API calls (ApiAuthOptions.resolveLicense)', () => {
   function resolver(client: ReturnType<typeof fastClient>, whenAbsent: 'licensed' | 'unlicensed') {
-    const reads = new CachedProductReads(client, new SwrCache({ freshMs: 60_000 }), { appKey: APP_KEY });
+    const reads = new CachedProductReads(client, new SwrCache({ freshMs: 60_000 }), { appKey: TEST_APP_KEY });
     return createLicenseResolver(reads, { whenAbsent, timeoutMs: 300 });
   }
 

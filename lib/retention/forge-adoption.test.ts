@@ -1,24 +1,24 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ForgeJwksServer, installationAri, newForgeKey, signInvocationToken, type ForgeKey } from '@/emulator/forge/invocation-tokens';
-import { signSymmetricToken } from '@/emulator/lib/signing';
+import { authenticateApi, authenticatePage } from '@/lib/connect/auth';
+import { PrismaForgeInstallations } from '@/lib/connect/forge/installations';
+import { forgeJwks } from '@/lib/connect/forge/invocation-token';
+import { createForgeWrappers } from '@/lib/connect/forge/next';
+import { InstallKeyStore } from '@/lib/connect/install-keys';
+import type { ConnectRuntime } from '@/lib/connect/runtime';
+import { SessionTokens } from '@/lib/connect/session';
+import { ForgeJwksServer, installationAri, newForgeKey, signInvocationToken, signSymmetricToken, type ForgeKey } from '@/lib/connect/testing';
+import { TenantCache } from '@/lib/connect/tenants/cache';
+import type { PrismaTenantStore } from '@/lib/connect/tenants/prisma-store';
 import { openTestDb, type TestDb } from '@/test/support/database';
 import { DAY, memoryLog, tenantStore } from '@/test/support/seed';
-import { purgeExpiredTenants } from '@/lib/retention/purge';
-import { authenticateApi, authenticatePage } from '../auth';
-import { InstallKeyStore } from '../install-keys';
-import type { ConnectRuntime } from '../runtime';
-import { SessionTokens } from '../session';
-import { TenantCache } from '../tenants/cache';
-import type { PrismaTenantStore } from '../tenants/prisma-store';
-import { PrismaForgeInstallations } from './installations';
-import { forgeJwks } from './invocation-token';
-import { createForgeWrappers } from './next';
+import { purgeExpiredTenants } from './purge';
 
 /**
- * "Lifecycle after adoption" (issue 7): on Forge, `enabled`/`disabled` are no longer sent,
- * `installed` is not sent on automatic updates, and the switch to Forge drops the Connect
- * installation without `uninstalled`. Each case below shows the app stays correct without them.
+ * "Lifecycle after adoption" (issue 7), with the app's retention purge and database: on Forge,
+ * `enabled`/`disabled` are no longer sent, `installed` is not sent on automatic updates, and the
+ * switch to Forge drops the Connect installation without `uninstalled`. Each case below shows the
+ * app stays correct without them.
  * https://developer.atlassian.com/platform/adopting-forge-from-connect/limitations-and-differences
  */
 

@@ -2,10 +2,10 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '@/lib/db/open';
+import { PrismaProductCacheStore } from '@/lib/connect/product/prisma-cache-store';
+import { SwrCache } from '@/lib/connect/product/swr-cache';
 import { freshPostgresDatabase } from '@/test/support/database';
-import { PrismaProductCacheStore } from './prisma-cache-store';
-import { SwrCache } from './swr-cache';
+import { openDatabase, type Database } from './open';
 
 // PGlite in a private dir under .tmp/rest-*, or a fresh PostgreSQL database when TEST_DATABASE_URL is set.
 let db: Database;
