@@ -6,7 +6,7 @@ import { InstallKeyStore } from './install-keys';
 import type { ConnectRuntime } from './runtime';
 import { SessionTokens } from './session';
 import { TenantCache } from './tenants/cache';
-import { MemoryTenantStore } from './tenants/memory-store';
+import { MemoryTenantStore } from './testing';
 
 /** authenticateApi against an in-memory tenant store with a controllable clock. */
 function setup() {

@@ -5,7 +5,7 @@ import { handleLifecycle } from './lifecycle';
 import { InstallKeyStore } from './install-keys';
 import { SessionTokens } from './session';
 import { TenantCache } from './tenants/cache';
-import { MemoryTenantStore } from './tenants/memory-store';
+import { MemoryTenantStore } from './testing';
 import type { ConnectRuntime } from './runtime';
 
 const keysServer = new InstallKeysServer();

@@ -1,4 +1,4 @@
-import type { InstallData, LifecycleRecord, Tenant, TenantStore } from './types';
+import type { InstallData, LifecycleRecord, Tenant, TenantStore } from '../tenants/types';
 
 /**
  * A TenantStore in memory: for tests of apps built on lib/connect, and of the framework itself.
