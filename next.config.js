@@ -1,11 +1,25 @@
 // @ts-check
+
+/**
+ * The bench build (BENCH_BUILD=1, made by bench/lib/harness.ts) also routes `*.bench.ts(x)`
+ * files: unauthenticated twins and a naive server-rendered panel the benchmarks compare
+ * against. Every other build ignores those files, so they are never in the product.
+ * https://nextjs.org/docs/app/api-reference/config/next-config-js/pageExtensions
+ */
+const benchBuild = process.env.BENCH_BUILD === '1';
+const distDir = process.env.NEXT_DIST_DIR || (benchBuild ? '.next-bench' : '.next');
+if (benchBuild && distDir === '.next') throw new Error('BENCH_BUILD=1 needs its own NEXT_DIST_DIR (e.g. .next-bench), never .next');
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // Each test run or parallel build can use its own output folder.
-  distDir: process.env.NEXT_DIST_DIR || '.next',
+  distDir,
+  pageExtensions: benchBuild ? ['bench.tsx', 'bench.ts', 'tsx', 'ts'] : ['tsx', 'ts'],
   poweredByHeader: false,
   // `npm test` runs `tsc --noEmit` (and ESLint) as their own steps; the build need not repeat them.
-  typescript: { ignoreBuildErrors: true },
+  // Next adds `<distDir>/types` to the tsconfig it reads for every dist dir it builds into; it
+  // leaves one that `extends` alone, so builds into .next-stack or .next-bench never edit tsconfig.json.
+  typescript: { ignoreBuildErrors: true, tsconfigPath: 'tsconfig.next.json' },
   reactStrictMode: true,
   serverExternalPackages: ['@electric-sql/pglite', 'pglite-prisma-adapter', 'pino', 'pg'],
   async headers() {

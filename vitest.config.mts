@@ -21,7 +21,9 @@ export default defineConfig({
     // Integration suites each start the built app; two at a time suit a 2-core machine.
     maxWorkers: 2,
     testTimeout: 30_000,
-    hookTimeout: 120_000,
+    // A suite's beforeAll may first wait for the run's one build of the app (scripts/stack builds
+    // it when the sources changed; `npm test` builds it before this stage).
+    hookTimeout: 300_000,
     globalSetup: ['test/support/global-setup.ts'],
   },
 });

@@ -4,22 +4,21 @@
  * In one run, on the same machine (server pinned to core 0, wrk to core 1), it measures req/s
  * and p50/p99 of:
  *   page      GET /general with a page JWT (HS256, qsh, lic/loc/tz) — withPageAuth
- *   page-open GET /bench/general — the same handler, no authentication (BENCH_ROUTES twin)
+ *   page-open GET /bench/general — the same handler, no authentication (a twin in the bench build)
  *   api       GET /api/context with a context JWT (qsh: context-qsh) — withApiAuth
  *   api-open  GET /bench/api-context — the same handler, no authentication
  *   bare-page / bare-api  a bare node:http server doing the same JWT + qsh verification
  * Each target runs --runs times (default 3) interleaved; medians and the ratios are printed and
  * written to bench/results/connect-overhead.json. Target: authenticated ≥ 90 % of its twin, 0 errors.
  *
- *   npm run bench -- [--seconds 8] [--runs 3] [--connections 32] [--no-build]
+ *   npm run bench -- [--seconds 8] [--runs 3] [--connections 32] [--rebuild | --no-build]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { freePort } from '../test/support/app-server';
 import { contextToken, FakeKeys, newSite, pageUrl, sendLifecycle } from '../test/support/product';
-import { FakeProduct } from '../test/integration/app-support';
-import { ensureBuild, fetchFresh, hasTaskset, median, requireWrk, root, runWrk, startApp, startPinned, stopChild, type WrkResult } from './lib/harness';
+import { FakeProduct } from 'atlassian-connect-next/testing';
+import { benchBuild, fetchFresh, freePort, hasTaskset, median, requireWrk, root, runWrk, startApp, startPinned, stopChild, type WrkResult } from './lib/harness';
 
 const { values: args } = parseArgs({
   options: {
@@ -27,6 +26,7 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '3' },
     connections: { type: 'string', default: '32' },
     pool: { type: 'string', default: '1000' },
+    rebuild: { type: 'boolean', default: false },
     'no-build': { type: 'boolean', default: false },
   },
 });
@@ -40,14 +40,13 @@ interface Target {
 
 async function main(): Promise<void> {
   requireWrk();
-  const distDir = process.env.NEXT_DIST_DIR || '.next-bench';
-  ensureBuild(distDir, !args['no-build']);
+  await benchBuild({ rebuild: args.rebuild, noBuild: args['no-build'] });
   const keys = new FakeKeys();
   const cdn = await keys.start();
   // The site's product answers the app's license lookups (context-JWT API calls), as Jira does.
   const product = new FakeProduct();
   await product.start();
-  const app = await startApp(distDir, { CONNECT_KEYS_CDN_URL: cdn, BENCH_ROUTES: 'true', DATABASE_URL: process.env.BENCH_DATABASE_URL, ALLOWED_PRODUCT_HOSTS: new URL(product.url).host });
+  const app = await startApp({ CONNECT_KEYS_CDN_URL: cdn, ALLOWED_PRODUCT_HOSTS: new URL(product.url).host });
   const site = newSite({ baseUrl: product.url });
   product.sites.push(site);
   const bareChild: { stop?: () => Promise<void> } = {};

@@ -20,7 +20,7 @@
  * process (no circuit-breaker state carried over), warmed up while the site is healthy.
  *
  *   npm run bench:faults -- [--iterations 120] [--concurrency 4] [--paint 0] [--rebuild]
- *   (reuses the build in NEXT_DIST_DIR, default .next-bench, unless --rebuild; BENCH_PORT fixes the app's port)
+ *   (the bench build, rebuilt when the sources changed or with --rebuild; BENCH_PORT fixes the app's port)
  *
  * Prints one table (healthy beside the faulted runs); writes bench/results/panel-faults.json;
  * exits 1 if a p99 exceeds the 1.5 s target.
@@ -29,8 +29,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { FakeProduct, Keys, install, newSite, type Site } from '../test/integration/app-support';
-import { ensureBuild, startApp, root } from './lib/harness';
+import { FakeProduct } from 'atlassian-connect-next/testing';
+import { FakeKeys, install, newSite, type Site } from '../test/support/product';
+import { benchBuild, startApp, root } from './lib/harness';
 import { drive, quantile, renderAdmin, renderPanel, seedIssue, type Sample } from './lib/render-drive';
 import { paintSample } from './lib/paint-sample';
 
@@ -47,7 +48,6 @@ const CONCURRENCY = Number(args.concurrency);
 const PAINT = Number(args.paint);
 const WARMUP = 8;
 const TARGET_P99_MS = 1_500;
-const distDir = process.env.NEXT_DIST_DIR || '.next-bench';
 
 interface Scenario {
   name: string;
@@ -55,9 +55,9 @@ interface Scenario {
 }
 const scenarios: Scenario[] = [
   { name: 'healthy', apply: () => undefined },
-  { name: '+2 s latency', apply: (p) => (p.faults.latencyMs = 2_000) },
-  { name: '50 % errors', apply: (p) => (p.faults.errorRate = 0.5) },
-  { name: 'down', apply: (p) => (p.faults.down = true) },
+  { name: '+2 s latency', apply: (p) => (p.latencyMs = 2_000) },
+  { name: '50 % errors', apply: (p) => (p.errorRate = 0.5) },
+  { name: 'down', apply: (p) => (p.down = true) },
 ];
 
 interface Row {
@@ -80,10 +80,10 @@ function row(target: Row['target'], scenario: string, s: Sample): Row {
   return { target, scenario, n: s.times.length, p50: quantile(s.times, 0.5), p99: quantile(s.times, 0.99), max: s.times.at(-1) ?? NaN, outcomes: s.outcomes };
 }
 
-async function seed(appEnv: Record<string, string>, keys: Keys, site: Site, product: FakeProduct): Promise<void> {
+async function seed(appEnv: Record<string, string>, dataDir: string, keys: FakeKeys, site: Site, product: FakeProduct): Promise<void> {
   // The product does not know the checkers yet (404): the app caches no name, so every
   // measured view must ask the product; the names appear once seeding is done.
-  const app = await startApp(distDir, appEnv);
+  const app = await startApp(appEnv, { dataDir });
   try {
     await install(app.url, keys, site);
     const ids = [...Array.from({ length: WARMUP }, (_, i) => issueId(WARM_BLOCK, i))];
@@ -94,21 +94,20 @@ async function seed(appEnv: Record<string, string>, keys: Keys, site: Site, prod
       return { ms: 0, outcome: 'ok' };
     });
     console.log(`seeded ${ids.length} issues (${ids.length * 2} checked items) in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-    for (const id of ids) for (const c of checkersOf(id)) product.names.set(c, `Checker ${c.slice(9)}`);
+    for (const id of ids) for (const c of checkersOf(id)) product.users.set(c, { displayName: `Checker ${c.slice(9)}` });
   } finally {
     await app.stop();
   }
 }
 
 async function main(): Promise<void> {
-  ensureBuild(distDir, args.rebuild);
+  await benchBuild({ rebuild: args.rebuild });
   const product = new FakeProduct();
   await product.start();
-  const keys = new Keys();
+  const keys = new FakeKeys();
   const keysUrl = await keys.start();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-faults-'));
   const appEnv = {
-    DATA_DIR: dataDir,
     CONNECT_KEYS_CDN_URL: keysUrl,
     ALLOWED_PRODUCT_HOSTS: new URL(product.url).host,
     AP_JS_URL: `${product.url}/all.js`,
@@ -119,9 +118,9 @@ async function main(): Promise<void> {
   product.sites.push(site);
   const rows: Row[] = [];
   try {
-    await seed(appEnv, keys, site, product);
+    await seed(appEnv, dataDir, keys, site, product);
     for (const [s, scenario] of scenarios.entries()) {
-      const app = await startApp(distDir, appEnv);
+      const app = await startApp(appEnv, { dataDir });
       try {
         // Warm-up while healthy: JIT, sockets, tenant and license caches, as in a running app.
         for (let i = 0; i < WARMUP; i++) {

@@ -9,13 +9,13 @@
  *   naive   — /panel/issue-ssr: the same panel server-rendered per request (what one writes first)
  * Reports req/s, p50/p99 and the ratios; exits non-zero on any error or non-200.
  *
- *   npm run bench:panel -- [--duration 10] [--connections 32] [--targets panel,static,naive] [--no-build]
+ *   npm run bench:panel -- [--duration 10] [--connections 32] [--targets panel,static,naive] [--rebuild | --no-build]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Keys, install, newSite, pageUrl, type Site } from '../test/integration/app-support';
-import { ensureBuild, fetchFresh, hasTaskset, requireWrk, root, runWrk, startApp } from './lib/harness';
+import { FakeKeys, install, newSite, pageUrl, type Site } from '../test/support/product';
+import { benchBuild, fetchFresh, hasTaskset, requireWrk, root, runWrk, startApp } from './lib/harness';
 
 const { values: args } = parseArgs({
   options: {
@@ -23,11 +23,10 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '32' },
     targets: { type: 'string', default: 'panel,static,naive' },
     pool: { type: 'string', default: '2000' },
+    rebuild: { type: 'boolean', default: false },
     'no-build': { type: 'boolean', default: false },
   },
 });
-
-const distDir = process.env.NEXT_DIST_DIR || '.next-bench';
 
 interface Target {
   name: string;
@@ -79,11 +78,10 @@ async function main(): Promise<void> {
     if (!target) throw new Error(`unknown target ${t}; known: ${Object.keys(TARGETS).join(', ')}`);
     return target;
   });
-  ensureBuild(distDir, !args['no-build']);
-  const keys = new Keys();
+  await benchBuild({ rebuild: args.rebuild, noBuild: args['no-build'] });
+  const keys = new FakeKeys();
   const keysUrl = await keys.start();
-  // BENCH_ROUTES: the naive server-rendered twin answers 404 otherwise.
-  const app = await startApp(distDir, { CONNECT_KEYS_CDN_URL: keysUrl, BENCH_ROUTES: 'true', DATABASE_URL: process.env.BENCH_DATABASE_URL });
+  const app = await startApp({ CONNECT_KEYS_CDN_URL: keysUrl });
   try {
     const site = newSite('https://bench-site.atlassian.net');
     await install(app.url, keys, site);

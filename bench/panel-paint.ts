@@ -1,6 +1,6 @@
 /**
  * With `--emulator`: the same, but as a person sees it — Jira's issue view in the local product
- * emulator (e2e/support/stack.ts), measured from the issue page's navigation start to the mark
+ * emulator (scripts/stack), measured from the issue page's navigation start to the mark
  * inside the panel's iframe.
  *
  * The issue panel's first useful paint in Chromium: from navigation start to the checklist's
@@ -8,28 +8,27 @@
  * rendered), loading the panel URL the way the product's iframe does (page JWT with qsh, lic,
  * loc, tz). Cold = a fresh browser context (empty cache); warm = the same context again.
  *
- *   npm run bench:paint -- [--runs 10] [--no-build]
+ *   npm run bench:paint -- [--runs 10] [--emulator] [--rebuild | --no-build]
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
-import { FakeProduct, Keys, install, newSite, pageUrl, sessionFor } from '../test/integration/app-support';
-import { ensureBuild, root, startApp } from './lib/harness';
+import { FakeProduct } from 'atlassian-connect-next/testing';
+import { FakeKeys, install, newSite, pageUrl, sessionFor } from '../test/support/product';
+import { startEmulatorStack } from '../scripts/stack';
+import { benchBuild, root, startApp } from './lib/harness';
 
 const { values: args } = parseArgs({
-  options: { runs: { type: 'string', default: '10' }, 'no-build': { type: 'boolean', default: false }, emulator: { type: 'boolean', default: false } },
+  options: { runs: { type: 'string', default: '10' }, rebuild: { type: 'boolean', default: false }, 'no-build': { type: 'boolean', default: false }, emulator: { type: 'boolean', default: false } },
 });
-const distDir = process.env.NEXT_DIST_DIR || '.next-bench';
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
 async function throughEmulator(): Promise<void> {
-  process.env.TEST_DIST_DIR = distDir;
-  const { startStack } = await import('../e2e/support/stack');
-  const stack = await startStack(7);
+  const stack = await startEmulatorStack({ build: 'bench', cpus: '0', logLevel: 'warn' });
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
   try {
     const base = stack.emu.site('jira').baseUrl;
@@ -61,13 +60,13 @@ async function throughEmulator(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  ensureBuild(distDir, !args['no-build']);
+  await benchBuild({ rebuild: args.rebuild, noBuild: args['no-build'] });
   if (args.emulator) return throughEmulator();
   const product = new FakeProduct();
   await product.start();
-  const keys = new Keys();
+  const keys = new FakeKeys();
   const keysUrl = await keys.start();
-  const server = await startApp(distDir, {
+  const server = await startApp({
     CONNECT_KEYS_CDN_URL: keysUrl,
     ALLOWED_PRODUCT_HOSTS: new URL(product.url).host,
     // No AP.js host here: the panel must paint without it (it resizes once AP.js arrives).
@@ -81,7 +80,7 @@ async function main(): Promise<void> {
   try {
     const site = newSite(product.url);
     product.sites.push(site);
-    product.names.set('acc-bench', 'Bench User');
+    product.users.set('acc-bench', { displayName: 'Bench User' });
     await install(app, keys, site);
     const { token } = await sessionFor(app, site, 'acc-bench', { issueId: '10001' });
     for (let i = 0; i < 6; i++) {

@@ -20,8 +20,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CachedProductReads, getIssueSummary, isProductApiError, ProductClient, SwrCache } from 'atlassian-connect-next';
-import { FakeProduct } from '../lib/connect/product/testing/fake-product';
-import { APP_KEY, newFakeSite, tenantOf, TenantDirectory } from '../lib/connect/product/testing/harness';
+import { FakeProduct, newFakeSite, tenantOf, TenantDirectory, TEST_APP_KEY } from 'atlassian-connect-next/testing';
 
 const { values: args } = parseArgs({
   options: {
@@ -81,7 +80,7 @@ async function setup() {
   await fake.start();
   const dir = new TenantDirectory();
   dir.put(tenantOf(fake));
-  const client = new ProductClient({ appKey: APP_KEY, resolveTenant: dir.resolve, authServerUrl: fake.authServerUrl, timeoutMs: 5_000 });
+  const client = new ProductClient({ appKey: TEST_APP_KEY, resolveTenant: dir.resolve, authServerUrl: fake.authServerUrl, timeoutMs: 5_000 });
   // Warm-up while healthy (JIT, keep-alive sockets), so the rows measure the fault, not a cold start.
   await drive(40, CONCURRENCY, (i) => getIssueSummary(client.asApp(fake.site.clientKey), String(20_000 + (i % KEYS))).then(() => 'ok'));
   return { fake, client, ck: fake.site.clientKey };
@@ -105,7 +104,7 @@ async function main() {
     // swr-warm: warm every key while healthy, then the fault, then reads
     {
       const { fake, client, ck } = await setup();
-      const reads = new CachedProductReads(client, { cache: new SwrCache({ freshMs: 0 }), appKey: APP_KEY, renderBudgetMs: DEADLINE_MS });
+      const reads = new CachedProductReads(client, { cache: new SwrCache({ freshMs: 0 }), appKey: TEST_APP_KEY, renderBudgetMs: DEADLINE_MS });
       for (let i = 0; i < KEYS; i++) await reads.issueSummary(ck, String(20_000 + i));
       s.apply(fake);
       const r = await drive(REQUESTS, CONCURRENCY, async (i) => {

@@ -5,9 +5,9 @@ import { Emulator } from './lib/emulator';
  *   EMU_PORT      port of the emulated site (default 4100); install keys on EMU_PORT + 1
  *   EMU_APP_URL   the app's base URL (default http://localhost:4200)
  *   EMU_INSTALL   1 = install the app into the Jira site once its descriptor answers
- *   EMU_STATE_FILE  keeps the sites' clientKeys across restarts (scripts/dev.sh sets it)
+ *   EMU_STATE_FILE  keeps the sites' clientKeys across restarts (scripts/stack/dev.ts sets it)
  * The app must run with CONNECT_KEYS_CDN_URL, ALLOWED_PRODUCT_HOSTS, AP_JS_URL and
- * OAUTH_AUTH_SERVER_URL pointing here (printed at start; scripts/dev.sh sets them).
+ * OAUTH_AUTH_SERVER_URL pointing here (printed at start; scripts/stack sets them).
  */
 
 async function waitForApp(appUrl: string, timeoutMs: number): Promise<void> {

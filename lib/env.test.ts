@@ -29,7 +29,7 @@ describe('parseEnv', () => {
     expect(() => parseEnv({ ...prod, TENANT_SECRET_KEY: undefined })).toThrow(/TENANT_SECRET_KEY/);
   });
 
-  it('in production: requires a trusted TLS proxy, Forge environment with a Forge app id, and no bench routes', () => {
+  it('in production: requires a trusted TLS proxy, and a Forge environment with a Forge app id', () => {
     expect(() => parseEnv({ ...prod, TRUST_PROXY: undefined })).toThrow(/TRUST_PROXY/);
     expect(() => parseEnv({ ...prod, TRUST_PROXY: 'false' })).toThrow(/TRUST_PROXY/);
     expect(parseEnv({ ...prod, TRUST_PROXY: 'true' }).TRUST_PROXY).toBe(1);
@@ -39,7 +39,6 @@ describe('parseEnv', () => {
     expect(() => parseEnv(forge)).toThrow(/FORGE_ENVIRONMENT/);
     expect(parseEnv({ ...forge, FORGE_ENVIRONMENT: 'production' }).FORGE_ENVIRONMENT).toBe('production');
     expect(parseEnv({ ...forge, APP_ENV: 'development' }).FORGE_ENVIRONMENT).toBeUndefined();
-    expect(() => parseEnv({ ...prod, BENCH_ROUTES: 'true' })).toThrow(/BENCH_ROUTES/);
   });
 
   it('names each bad variable', () => {

@@ -6,10 +6,6 @@ import { z } from 'zod';
  * naming the variable; `next build` reads none of it.
  */
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
-
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 const csv = z
@@ -76,8 +72,6 @@ const schema = z.object({
   PRODUCT_RENDER_BUDGET_MS: int(50, 10_000).default(800),
   /** Where `next build` wrote the app (next.config.js reads the same variable); the page shells are read from it. */
   NEXT_DIST_DIR: z.string().min(1).default('.next'),
-  /** Exposes /bench/* twins of authenticated routes without authentication (benchmarks only). */
-  BENCH_ROUTES: bool.default(false),
   FORGE_APP_ID: z
     .string()
     .regex(/^(ari:cloud:ecosystem::app\/)?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'the Forge app UUID or ari:cloud:ecosystem::app/<uuid>')
@@ -136,9 +130,6 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     throw new ConfigError(
       'Invalid configuration:\n  TENANT_SECRET_KEY: required in production (32 random bytes, base64: `openssl rand -base64 32`); a key generated next to the data it protects protects nothing',
     );
-  }
-  if (production && raw.BENCH_ROUTES) {
-    throw new ConfigError('Invalid configuration:\n  BENCH_ROUTES: never in production (it exposes unauthenticated benchmark routes)');
   }
   if (production && raw.FORGE_APP_ID && !raw.FORGE_ENVIRONMENT) {
     throw new ConfigError(

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '@/lib/db/open';
 import { acquireEmbeddedLock } from '@/lib/db/embedded-lock';
-import { freshPostgresDatabase } from '@/test/support/app-server';
-import { DAY, dropDatabase, rowsFor, seedSite, tenantStore } from '@/lib/retention/testing';
+import { dropDatabase, freshPostgresDatabase } from '@/test/support/database';
+import { DAY, rowsFor, seedSite, tenantStore } from '@/test/support/seed';
 
 /** `npm run purge` as an operator runs it: a separate process against the app's database. */
 

@@ -4,7 +4,7 @@
 # is set, then the end-to-end suite in real browsers. Ends with one "N passed, N failed" line.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-export NEXT_TELEMETRY_DISABLED=1 TEST_DIST_DIR="${TEST_DIST_DIR:-.next-test}"
+export NEXT_TELEMETRY_DISABLED=1
 mkdir -p .tmp/reports
 passed=0 failed=0 skipped=0 status=0
 
@@ -29,10 +29,10 @@ npx eslint . --max-warnings 0 || status=1
 step "import cycles"
 npm run -s check:cycles || status=1
 
-step "build (${TEST_DIST_DIR})"
-NEXT_DIST_DIR="$TEST_DIST_DIR" npx next build > .tmp/reports/build.log 2>&1 || { cat .tmp/reports/build.log; status=1; }
-tail -n 30 .tmp/reports/build.log
-export TEST_REBUILD=0
+# The build every later stage starts (scripts/stack): made here once, reused while the sources match.
+step "build"
+npx tsx scripts/stack/build-cli.ts || status=1
+tail -n 40 "${STACK_DIST_DIR:-.next-stack}/stack-build.log" 2>/dev/null | sed -n '/^Route/,$p'
 
 step "unit + integration (embedded PGlite)"
 env -u TEST_DATABASE_URL npx vitest run --reporter=default --reporter=json --outputFile.json=.tmp/reports/vitest-pglite.json || status=1

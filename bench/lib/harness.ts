@@ -1,15 +1,16 @@
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort } from '../../test/support/app-server';
+import { ensureBuild, hasTaskset, startApp as startStackApp, stopProcess, type StartAppOptions } from '../../scripts/stack';
+
+export { freePort, hasTaskset } from '../../scripts/stack';
 
 /**
  * Shared benchmark plumbing: the server under test pinned to core 0, wrk pinned to core 1,
  * request paths rotated from a pool (each request its own signed URL), figures parsed from wrk.
  */
 export const root = path.resolve(__dirname, '..', '..');
-export const hasTaskset = spawnSync('taskset', ['--version']).status === 0;
 
 export function pin(cpu: string, cmd: string, argv: string[]): [string, string[]] {
   return hasTaskset ? ['taskset', ['-c', cpu, cmd, ...argv]] : [cmd, argv];
@@ -27,14 +28,12 @@ export function requireWrk(): void {
   if (spawnSync('wrk', ['-v']).error) throw new Error('wrk not found: apt-get install -y wrk');
 }
 
-export function ensureBuild(distDir: string, rebuild: boolean): void {
-  if (!rebuild && existsSync(path.join(root, distDir, 'BUILD_ID'))) return;
-  console.log(`building into ${distDir} …`);
-  execFileSync('npx', ['next', 'build'], {
-    cwd: root,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: '1' },
-  });
+/**
+ * The bench build (BENCH_BUILD=1 into .next-bench: the app plus its `*.bench.ts` comparators),
+ * rebuilt when the sources changed; `--rebuild` forces it, `--no-build` uses what is there.
+ */
+export async function benchBuild(flags: { rebuild?: boolean; noBuild?: boolean } = {}): Promise<void> {
+  await ensureBuild({ kind: 'bench', mode: flags.rebuild ? 'always' : flags.noBuild ? 'never' : undefined, log: (line) => console.log(line) });
 }
 
 /** Runs wrk over a pool of paths (with optional headers), returns throughput and latency. */
@@ -90,31 +89,23 @@ export async function startPinned(cmd: string, argv: string[], env: NodeJS.Proce
   }
 }
 
-export async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  child.kill('SIGTERM');
-  await new Promise((r) => child.once('exit', r));
-}
+export const stopChild = (child: ChildProcess) => stopProcess(child);
 
-/** Starts the built app (`next start`) pinned to core 0 with the given env. */
-export async function startApp(distDir: string, env: Record<string, string | undefined>): Promise<Server & { dataDir: string }> {
-  const port = Number(process.env.BENCH_PORT) || (await freePort());
-  const url = `http://127.0.0.1:${port}`;
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-app-'));
-  const child = await startPinned(
-    'node',
-    ['node_modules/next/dist/bin/next', 'start', '-p', String(port), '-H', '127.0.0.1'],
-    { ...process.env, NODE_ENV: 'production', APP_ENV: 'development', NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: '1', APP_BASE_URL: url, DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env },
-    `${url}/atlassian-connect.json`,
-  );
-  return {
-    url,
-    dataDir,
-    stop: async () => {
-      await stopChild(child);
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+/**
+ * The bench build started by scripts/stack, pinned to core 0 (wrk gets core 1); BENCH_PORT fixes
+ * its port, BENCH_DATABASE_URL puts it on PostgreSQL.
+ */
+export async function startApp(env: Record<string, string | undefined>, opts: Omit<StartAppOptions, 'build' | 'env'> = {}): Promise<Server & { dataDir: string }> {
+  return startStackApp({
+    build: 'bench',
+    cpus: '0',
+    host: '127.0.0.1',
+    port: Number(process.env.BENCH_PORT) || undefined,
+    databaseUrl: process.env.BENCH_DATABASE_URL,
+    logLevel: 'warn',
+    ...opts,
+    env,
+  });
 }
 
 /**

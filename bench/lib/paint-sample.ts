@@ -1,4 +1,4 @@
-import { pageUrl, type Site } from '../../test/integration/app-support';
+import { pageUrl, type Site } from '../../test/support/product';
 import type { Sample } from './render-drive';
 
 /**

@@ -1,4 +1,4 @@
-import { contextToken, pageUrl, readBootstrap, type Site } from '../../test/integration/app-support';
+import { contextToken, pageUrl, readBootstrap, type Site } from '../../test/support/product';
 
 /**
  * What bench:faults times, as the browser does it: the signed page request (the product's

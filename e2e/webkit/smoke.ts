@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, openSync } from 'node:fs';
 import path from 'node:path';
-import globalSetup from '../global-setup';
 import { pickPort, ROOT, startStack, type Stack } from '../support/stack';
 import { Session } from './webdriver';
 
@@ -53,7 +52,6 @@ async function main(): Promise<void> {
     process.stdout.write('WebKitGTK WebDriver not installed (apt-get install -y webkit2gtk-driver xvfb): skipped\n');
     return;
   }
-  globalSetup();
   const started = Date.now();
   let stack: Stack | undefined;
   let driver: ChildProcess | undefined;

@@ -1,59 +1,25 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseOptions, startApp, type AppServer } from '@/test/support/app-server';
-import { Emulator } from '../lib/emulator';
-import { EMULATOR_FORGE_APP_ID } from './adopted-site';
-import { createForgeExtension } from './index';
+import { startEmulatorStack, type Stack } from '@/scripts/stack';
+import { databaseOptions } from '@/test/support/database';
+import type { Emulator } from '../lib/emulator';
 
 /**
  * The emulator plays a Forge-adopted site against the built app over real HTTP: its own JWKS,
  * Forge invocation tokens on remote calls, and the adopted lifecycle (no enabled/disabled, no
- * callback on a minor update, no `uninstalled` on the switch). Ports: this task's 4400–4499.
+ * callback on a minor update, no `uninstalled` on the switch).
  */
 
-async function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.once('error', () => resolve(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-  });
-}
-async function ports(n: number): Promise<number> {
-  for (let p = 4400 + Math.floor(Math.random() * 60); p + n < 4500; p += n) {
-    const all = await Promise.all(Array.from({ length: n }, (_, i) => portFree(p + i)));
-    if (all.every(Boolean)) return p;
-  }
-  throw new Error('no free ports in 4400-4499');
-}
-
+let stack: Stack;
 let emu: Emulator;
-let app: AppServer;
 
 beforeAll(async () => {
-  const base = await ports(3);
-  // Mounted explicitly: under vitest the automatic loader's require() cannot read TypeScript.
-  process.env.EMU_FORGE = '0';
-  emu = new Emulator({ appUrl: `http://localhost:${base + 2}`, port: base, quiet: true });
-  emu.extensions.push(createForgeExtension(emu));
-  await emu.start();
-  const emuPort = new URL(emu.url).port;
-  app = await startApp({
-    ...(await databaseOptions()),
-    port: base + 2,
-    env: {
-      CONNECT_KEYS_CDN_URL: emu.keysUrl,
-      ALLOWED_PRODUCT_HOSTS: `localhost:${emuPort},127.0.0.1:${emuPort}`,
-      FORGE_APP_ID: EMULATOR_FORGE_APP_ID,
-      FORGE_JWKS_URL: `${emu.url}/.well-known/jwks.json`,
-      FORGE_JWKS_COOLDOWN_SECONDS: '1',
-    },
-  });
-  const installed = await emu.install('jira');
-  expect(installed.map((r) => r.status)).toEqual([204, 204]);
+  // scripts/stack mounts the emulator's Forge extension and gives the app its JWKS and app id.
+  stack = await startEmulatorStack({ ...(await databaseOptions()), env: { FORGE_JWKS_COOLDOWN_SECONDS: '1' } });
+  ({ emu } = stack);
+  expect(stack.installed.map((r) => r.status)).toEqual([204, 204]);
 });
 afterAll(async () => {
-  await app?.stop();
-  await emu?.stop();
+  await stack?.stop();
 });
 
 async function api(action: string, body: object = {}): Promise<{ status: number; json: Record<string, unknown> }> {

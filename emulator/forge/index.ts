@@ -97,7 +97,7 @@ export function createForgeExtension(emu: EmulatorHandle): EmulatorExtension {
     name: 'forge',
     async start() {
       await forge.init();
-      if (!process.env.EMU_QUIET) process.stderr.write(`[emulator] Forge mode: run the app with FORGE_APP_ID=${forge.appId} FORGE_JWKS_URL=${emu.url}/.well-known/jwks.json\n`);
+      if (!process.env.EMU_QUIET) emu.log(`Forge mode: run the app with FORGE_APP_ID=${forge.appId} FORGE_JWKS_URL=${emu.url}/.well-known/jwks.json`);
     },
     handle,
     // After adoption the product no longer sends enabled/disabled.

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 
 /**
  * Forge's side of Forge Remote, done the way the platform does it: an RS256 key set published as
  * a JWKS, and invocation tokens (FIT) with the documented claim layout, sent as
- * `Authorization: Bearer`. Used by the emulator's Forge mode and by the tests.
+ * `Authorization: Bearer`. Used by the emulator's Forge mode (tests have their own in
+ * lib/connect/testing, so the two sides stay independent).
  * https://developer.atlassian.com/platform/forge/remote/essentials/#the-forge-invocation-token--fit-
  */
 
@@ -19,49 +18,6 @@ export interface ForgeKey {
 export async function newForgeKey(kid: string = randomUUID()): Promise<ForgeKey> {
   const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
   return { kid, privateKey, jwk: { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' } };
-}
-
-/** Serves `GET /.well-known/jwks.json` like forge.cdn.prod.atlassian-dev.net; counts fetches. */
-export class ForgeJwksServer {
-  private readonly keys = new Map<string, JWK>();
-  private server?: Server;
-  /** JWKS fetches served (or refused while `failing`). */
-  requests = 0;
-  /** Answer 503 instead of the key set (a CDN outage). */
-  failing = false;
-  url = '';
-
-  add(key: ForgeKey): void {
-    this.keys.set(key.kid, key.jwk);
-  }
-
-  remove(kid: string): void {
-    this.keys.delete(kid);
-  }
-
-  async start(port = 0, host = '127.0.0.1'): Promise<string> {
-    this.server = createServer((req, res) => {
-      if (req.method !== 'GET' || req.url !== '/.well-known/jwks.json') {
-        res.writeHead(404).end();
-        return;
-      }
-      this.requests++;
-      if (this.failing) {
-        res.writeHead(503).end('unavailable');
-        return;
-      }
-      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'max-age=300' });
-      res.end(JSON.stringify({ keys: [...this.keys.values()] }));
-    });
-    await new Promise<void>((resolve) => this.server!.listen(port, host, resolve));
-    this.url = `http://${host}:${(this.server.address() as AddressInfo).port}/.well-known/jwks.json`;
-    return this.url;
-  }
-
-  async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
 }
 
 export interface InvocationInput {

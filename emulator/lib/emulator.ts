@@ -41,6 +41,8 @@ export interface EmulatorOptions {
   /** Keeps the sites' clientKey/cloudId/oauthClientId across restarts (so app data stays attached). */
   stateFile?: string;
   quiet?: boolean;
+  /** Where the emulator's log lines go (default stderr, nothing when `quiet`). */
+  log?: (line: string) => void;
 }
 
 export const DEFAULT_VIEWER: Viewer = { user: 'admin', locale: 'en', license: 'active' };
@@ -99,7 +101,8 @@ export class Emulator implements EmulatorHandle {
     this.gdpr = gdpr;
     this.extensions.push(createGdprExtension(gdpr));
     try {
-      const forge = await loadForgeExtension(this);
+      // Given explicitly (e.g. by scripts/stack, which runs where require() cannot load TypeScript)?
+      const forge = this.extensions.some((e) => e.name === 'forge') ? undefined : await loadForgeExtension(this);
       if (forge) this.extensions.push(forge);
     } catch (err) {
       // A broken extension must not take the plain Connect emulator down with it.
@@ -134,7 +137,8 @@ export class Emulator implements EmulatorHandle {
   }
 
   log(line: string): void {
-    if (!this.opts.quiet) process.stderr.write(`[emulator] ${line}\n`);
+    if (this.opts.log) this.opts.log(line);
+    else if (!this.opts.quiet) process.stderr.write(`[emulator] ${line}\n`);
   }
 
   site(product: Product = 'jira'): Site {

@@ -43,6 +43,8 @@ export interface EmulatorHandle {
   site(product?: 'jira' | 'confluence'): Site;
   /** The acting user's accountId (undefined when anonymous). */
   actingAccountId(): string | undefined;
+  /** A line for the emulator's log (stderr, or where its owner sends it). */
+  log(line: string): void;
 }
 
 const FORGE_ENTRY = path.join(__dirname, '..', 'forge', 'index.ts');

@@ -7,7 +7,8 @@ import { productQsh } from './qsh';
 /**
  * The product's side of Connect authentication, done the way Atlassian does it: RS256
  * signed-install tokens with a `kid` served by an install-keys server, and HS256 tokens with a
- * computed qsh. Used by the emulator and by the integration tests.
+ * qsh from `atlassian-jwt`. The emulator's own (tests sign with lib/connect/testing), so the
+ * emulator stays independent of the code it plays against.
  */
 
 export interface InstallKeyPair {
@@ -109,7 +110,7 @@ export interface SymmetricTokenInput {
 /** An HS256 Connect JWT: page loads and webhooks (computed qsh) or context tokens (`context-qsh`). */
 export async function signSymmetricToken(input: SymmetricTokenInput): Promise<string> {
   const now = Math.floor(Date.now() / 1000) + (input.iatOffsetSeconds ?? 0);
-  const qsh = input.qsh ?? productQsh(input.method ?? 'GET', input.url!, input.baseUrl);
+  const qsh = input.qsh ?? productQsh(input.method ?? 'GET', input.url!, input.baseUrl ?? '');
   const jwt = new SignJWT({
     iss: input.issuer,
     iat: now,

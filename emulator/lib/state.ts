@@ -1,21 +1,16 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AppDescriptor } from './descriptor';
+import { PRODUCT_LOCALE_FOR, SUPPORTED_LOCALES, type AppLocale } from '../../lib/i18n/locales';
 import { ACTING_USERS, type ActingUserKey } from './directory';
 
 /** The emulator's mutable state: the sites, who is looking, the injected faults, and logs. */
 
-export const LOCALES = ['en', 'de', 'fr', 'es', 'ja', 'pt-BR'] as const;
-export type EmuLocale = (typeof LOCALES)[number];
+/** The switcher offers the app's languages (lib/i18n/locales.ts, a table that imports nothing). */
+export const LOCALES = SUPPORTED_LOCALES;
+export type EmuLocale = AppLocale;
 
-/** The product sends full locale tags (`loc=de-DE`); the switcher offers the app's languages. */
-export const PRODUCT_LOCALE: Record<EmuLocale, string> = {
-  en: 'en-US',
-  de: 'de-DE',
-  fr: 'fr-FR',
-  es: 'es-ES',
-  ja: 'ja-JP',
-  'pt-BR': 'pt-BR',
-};
+/** The product sends full locale tags (`loc=de-DE`). */
+export const PRODUCT_LOCALE: Record<EmuLocale, string> = PRODUCT_LOCALE_FOR;
 
 /**
  * `active` and `evaluation` both reach iframes as `lic=active` (an evaluation is an active

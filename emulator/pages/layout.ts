@@ -2,12 +2,12 @@ import { listModules } from '../lib/descriptor';
 import { ACTING_USERS, ISSUES } from '../lib/directory';
 import type { Emulator } from '../lib/emulator';
 import { esc } from '../lib/http';
-import { LICENSES, LOCALES, type Site } from '../lib/state';
+import { LANGUAGE_NAMES } from '../../lib/i18n/locales';
+import { LICENSES, LOCALES, type EmuLocale, type Site } from '../lib/state';
 import { displayName } from './frame';
 
 /** The product chrome around every emulated page: navigation, the viewer switcher, flags. */
 
-const LOCALE_LABELS: Record<string, string> = { en: 'English', de: 'Deutsch', fr: 'Français', es: 'Español', ja: '日本語', 'pt-BR': 'Português (Brasil)' };
 const LICENSE_LABELS: Record<string, string> = { active: 'active', evaluation: 'evaluation (lic=active)', none: 'none', absent: 'absent (no lic)' };
 
 function options(values: readonly string[], current: string, label: (v: string) => string): string {
@@ -18,7 +18,7 @@ export function switcher(emu: Emulator, action: string): string {
   const v = emu.viewer;
   return `<form class="emu-switcher" method="get" action="${esc(action)}" data-testid="emu-switcher" aria-label="Emulator: who is looking">
   <label>User <select name="as" data-testid="switch-user">${options(ACTING_USERS.map((u) => u.key), v.user, (k) => ACTING_USERS.find((u) => u.key === k)!.label)}</select></label>
-  <label>Language <select name="loc" data-testid="switch-locale">${options(LOCALES, v.locale, (l) => LOCALE_LABELS[l] ?? l)}</select></label>
+  <label>Language <select name="loc" data-testid="switch-locale">${options(LOCALES, v.locale, (l) => LANGUAGE_NAMES[l as EmuLocale])}</select></label>
   <label>License <select name="lic" data-testid="switch-license">${options(LICENSES, v.license, (l) => LICENSE_LABELS[l] ?? l)}</select></label>
   <button type="submit">Apply</button>
 </form>`;

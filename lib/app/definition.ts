@@ -1,22 +1,6 @@
 import type { AppDefinition } from 'atlassian-connect-next';
+import { PRODUCT_LOCALE_FOR, SUPPORTED_LOCALES } from '@/lib/i18n/locales';
 import { POLICY_PATHS } from '@/lib/policies/paths';
-
-export const SUPPORTED_LOCALES = ['en', 'de', 'fr', 'es', 'ja', 'pt-BR'] as const;
-export type AppLocale = (typeof SUPPORTED_LOCALES)[number];
-export const DEFAULT_LOCALE: AppLocale = 'en';
-
-/**
- * Connect's `translations.paths` are keyed by the product's locale codes; each points at the
- * descriptor keys of one app locale. https://developer.atlassian.com/cloud/jira/platform/internationalization/
- */
-export const PRODUCT_LOCALE_FOR: Record<AppLocale, string> = {
-  en: 'en-US',
-  de: 'de-DE',
-  fr: 'fr-FR',
-  es: 'es-ES',
-  ja: 'ja-JP',
-  'pt-BR': 'pt-BR',
-};
 
 /** The reference app's modules and scopes: the one source for the descriptor and the Forge manifest. */
 export function appDefinition(opts: { key: string; name: string; vendor: { name: string; url: string } }): AppDefinition {

@@ -14,7 +14,8 @@ import { createPreferencesRepository, type PreferencesRepository } from '@/lib/p
 import { createDataLifecycleJobs, type DataLifecycleJobs } from '@/lib/retention/scheduler';
 import { createSettingsRepository } from '@/lib/settings/repository';
 import { createSettingsService, type SettingsService } from '@/lib/settings/service';
-import { appDefinition, DEFAULT_LOCALE, SUPPORTED_LOCALES } from './definition';
+import { DEFAULT_LOCALE, SUPPORTED_LOCALES } from '@/lib/i18n/locales';
+import { appDefinition } from './definition';
 import { loadMasterKey } from './master-key';
 import { createShellRenderer, type ShellRenderer } from './pages/shell';
 

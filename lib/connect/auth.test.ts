@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { signSymmetricToken } from '@/emulator/lib/signing';
+import { signSymmetricToken } from './testing';
 import { authenticateApi } from './auth';
 import { createTestRuntime } from './testing';
 

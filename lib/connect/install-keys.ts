@@ -1,5 +1,6 @@
 import { importSPKI } from 'jose';
 import { LRUCache } from 'lru-cache';
+import { lruClock } from './clock';
 import { ConnectError } from './errors';
 
 /**
@@ -40,9 +41,8 @@ export class InstallKeyStore {
   fetches = 0;
 
   constructor(private readonly opts: InstallKeyStoreOptions) {
-    const perf = opts.now ? { perf: { now: opts.now } } : {};
-    this.keys = new LRUCache({ max: opts.maxEntries ?? 100, ttl: opts.keyTtlMs ?? 24 * 3_600_000, ...perf });
-    this.unknown = new LRUCache({ max: opts.maxUnknown ?? 1_000, ttl: opts.unknownTtlMs ?? 10 * 60_000, ...perf });
+    this.keys = new LRUCache({ max: opts.maxEntries ?? 100, ttl: opts.keyTtlMs ?? 24 * 3_600_000, ...lruClock(opts.now) });
+    this.unknown = new LRUCache({ max: opts.maxUnknown ?? 1_000, ttl: opts.unknownTtlMs ?? 10 * 60_000, ...lruClock(opts.now) });
   }
 
   async get(kid: unknown): Promise<CryptoKey> {

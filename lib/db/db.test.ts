@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { acquireEmbeddedLock, EmbeddedDbLockedError } from './embedded-lock';
 import { loadMigrations, migrate, MigrationError } from './migrate';
 import { openDatabase, type Database } from './open';
-import { freshPostgresDatabase, testDatabaseKind } from '../../test/support/app-server';
+import { freshPostgresDatabase, testDatabaseKind } from '@/test/support/database';
 
 const dirs: string[] = [];
 const opened: Database[] = [];

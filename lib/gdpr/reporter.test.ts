@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PersonalDataReportingApi, startReportingServer, type GdprSite } from '@/emulator/gdpr';
-import { DAY, dbKind, memoryLog, openTestDb, seedSite, tenantStore, type TestDb } from '@/lib/retention/testing';
+import { openTestDb, testDatabaseKind, type TestDb } from '@/test/support/database';
+import { DAY, memoryLog, seedSite, tenantStore } from '@/test/support/seed';
 import { createProductClient } from 'atlassian-connect-next';
 import { runPersonalDataReport, type ReportRunOptions } from './reporter';
 
@@ -8,7 +9,7 @@ const APP_KEY = 'com.example.connect-checklists';
 const T = new Date('2026-03-01T00:00:00Z');
 const later = (ms: number) => new Date(T.getTime() + ms);
 
-describe(`personal data reporting against the reporting API over HTTP (${dbKind})`, () => {
+describe(`personal data reporting against the reporting API over HTTP (${testDatabaseKind})`, () => {
   let db: TestDb;
   let api: PersonalDataReportingApi;
   let server: Awaited<ReturnType<typeof startReportingServer>>;

@@ -1,7 +1,10 @@
 import type { AppLocale } from './locales';
 import en from './messages/en.json';
 
-/** Message catalogue: flat ICU MessageFormat strings keyed by id (react-intl / FormatJS). */
+/**
+ * The iframes' catalogue: flat ICU MessageFormat strings keyed by id (react-intl / FormatJS), one
+ * JSON file per language in ./messages, named by the locale table's tags.
+ */
 export type Messages = Record<string, string>;
 export type MessageId = keyof typeof en;
 
@@ -9,24 +12,13 @@ export type MessageId = keyof typeof en;
 export const englishMessages: Messages = en;
 
 /**
- * Loads one locale's messages. Each import is its own chunk, so an iframe downloads only the
- * language it shows (plus English, inlined as fallback).
+ * Loads one locale's messages. The bundler makes each file its own chunk, so an iframe downloads
+ * only the language it shows (plus English, inlined as fallback).
  */
 export async function loadMessages(locale: AppLocale): Promise<Messages> {
-  switch (locale) {
-    case 'de':
-      return { ...en, ...(await import('./messages/de.json')).default };
-    case 'fr':
-      return { ...en, ...(await import('./messages/fr.json')).default };
-    case 'es':
-      return { ...en, ...(await import('./messages/es.json')).default };
-    case 'ja':
-      return { ...en, ...(await import('./messages/ja.json')).default };
-    case 'pt-BR':
-      return { ...en, ...(await import('./messages/pt-BR.json')).default };
-    default:
-      return en;
-  }
+  if (locale === 'en') return en;
+  const own = ((await import(`./messages/${locale}.json`)) as { default: Messages }).default;
+  return { ...en, ...own };
 }
 
 /** Keys used by the descriptor's module names (`name.i18n`): served as Connect translation files. */

@@ -1,4 +1,4 @@
-/** The published policies as data: one structure, rendered by view.tsx, translated per locale. */
+/** The published policies as data: one structure (render.ts, from the catalogue), rendered by view.tsx. */
 
 export interface PolicyLink {
   href: string;
@@ -50,5 +50,3 @@ export interface PolicyTexts {
   privacy: PolicyDoc;
   chrome: PolicyChrome;
 }
-
-export type LocaleTexts = (f: PolicyFacts) => PolicyTexts;

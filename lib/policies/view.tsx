@@ -1,6 +1,6 @@
 import 'server-only';
-import { SUPPORTED_LOCALES } from '@/lib/app/definition';
-import { LANGUAGE_NAMES, type RenderedPolicy } from './documents';
+import { LANGUAGE_NAMES, SUPPORTED_LOCALES } from '@/lib/i18n/locales';
+import type { RenderedPolicy } from './documents';
 
 /**
  * A policy page: plain, readable HTML without client code (it is read outside Jira too,

@@ -1,12 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { purgeExpiredTenants, PURGE_JOB } from './purge';
-import { DAY, dbKind, memoryLog, openTestDb, rowsFor, seedSite, tenantStore, type TestDb } from './testing';
+import { openTestDb, testDatabaseKind, type TestDb } from '@/test/support/database';
+import { DAY, memoryLog, rowsFor, seedSite, tenantStore } from '@/test/support/seed';
 
 const T0 = new Date('2026-01-01T00:00:00Z');
 const at = (days: number) => new Date(T0.getTime() + days * DAY);
 const EMPTY = { tenant: 0, settings: 0, items: 0, states: 0, prefs: 0, profiles: 0, productCache: 0, lifecycle: 0 };
 
-describe(`retention purge (${dbKind})`, () => {
+describe(`retention purge (${testDatabaseKind})`, () => {
   let db: TestDb;
   beforeEach(async () => {
     db = await openTestDb();

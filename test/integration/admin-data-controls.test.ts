@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppServer } from '../support/app-server';
-import { FakeProduct, Keys, install, newSite, sessionFor, startAppWithProduct, type Site } from './app-support';
+import type { AppServer } from '../../scripts/stack';
+import { FakeProduct } from 'atlassian-connect-next/testing';
+import { FakeKeys, install, newSite, sessionFor, startAppWithProduct, type Site } from '../support/product';
 
 /**
  * The admin page's data controls as the page calls them: with the session token the admin
@@ -9,7 +10,7 @@ import { FakeProduct, Keys, install, newSite, sessionFor, startAppWithProduct, t
  */
 let app: AppServer;
 const product = new FakeProduct();
-const keys = new Keys();
+const keys = new FakeKeys();
 let site: Site;
 let host: string;
 const ADMIN = 'acc-dc-admin';

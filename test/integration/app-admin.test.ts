@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppServer } from '../support/app-server';
-import { FakeProduct, Keys, contextToken, install, newSite, pageUrl, readBootstrap, sessionFor, startAppWithProduct, type Site } from './app-support';
+import type { AppServer } from '../../scripts/stack';
+import { FakeProduct } from 'atlassian-connect-next/testing';
+import { contextToken, FakeKeys, install, newSite, pageUrl, readBootstrap, sessionFor, startAppWithProduct, type Site } from '../support/product';
 
 /**
  * The admin page and settings API over real HTTP: only the product's site admins write
@@ -8,7 +9,7 @@ import { FakeProduct, Keys, contextToken, install, newSite, pageUrl, readBootstr
  */
 let app: AppServer;
 const product = new FakeProduct();
-const keys = new Keys();
+const keys = new FakeKeys();
 let site: Site;
 
 const ADMIN = 'acc-admin';
@@ -75,7 +76,7 @@ describe('only site admins change settings', () => {
       const r = await call('PUT', '/api/settings', auth, { version: 0, settings: SETTINGS });
       expect([r.status, r.json.error.code]).toEqual([403, 'ADMIN_REQUIRED']);
     }
-    expect(product.calls.filter((c) => c.path === '/rest/api/3/permissions/check').length).toBeGreaterThan(0);
+    expect(product.requests.filter((r) => r.site && r.path === '/rest/api/3/permissions/check').length).toBeGreaterThan(0);
     expect((await call('GET', '/api/settings', await adminSession(ADMIN))).json.version).toBe(0);
   });
 

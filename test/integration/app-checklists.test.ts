@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppServer } from '../support/app-server';
-import { FakeProduct, Keys, contextToken, install, newSite, pageUrl, readBootstrap, sessionFor, startAppWithProduct, type Site } from './app-support';
+import type { AppServer } from '../../scripts/stack';
+import { FakeProduct } from 'atlassian-connect-next/testing';
+import { contextToken, FakeKeys, install, newSite, pageUrl, readBootstrap, sessionFor, startAppWithProduct, type Site } from '../support/product';
 
 /**
  * The reference app's checklist API and panel page over real HTTP against the built app:
@@ -8,7 +9,7 @@ import { FakeProduct, Keys, contextToken, install, newSite, pageUrl, readBootstr
  */
 let app: AppServer;
 const product = new FakeProduct();
-const keys = new Keys();
+const keys = new FakeKeys();
 let siteA: Site;
 let siteB: Site;
 
@@ -32,7 +33,7 @@ beforeAll(async () => {
   siteA = newSite(product.url);
   siteB = newSite(product.url);
   product.sites.push(siteA, siteB);
-  product.names.set(ALICE, 'Alice Example').set(BOB, 'Bob Example');
+  product.users.set(ALICE, { displayName: 'Alice Example' }).set(BOB, { displayName: 'Bob Example' });
   await install(app.url, keys, siteA);
   await install(app.url, keys, siteB);
 });
@@ -206,7 +207,7 @@ describe('license on every request', () => {
     expect([r.status, r.json.error.code]).toEqual([403, 'LICENSE_REQUIRED']);
     const ok = await call('POST', '/api/checklists/20012/items', `JWT ${await contextToken(siteA, ALICE, { issueId: '20012' })}`, { text: 'x' });
     expect(ok.status).toBe(201);
-    expect(product.calls.some((c) => c.site === site.clientKey && c.path.startsWith('/rest/atlassian-connect/1/addons/'))).toBe(true);
+    expect(product.requests.some((r) => r.site === site.clientKey && r.path.startsWith('/rest/atlassian-connect/1/addons/'))).toBe(true);
   });
 
   it('anonymous users can read but not write', async () => {

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HSTS_MAX_AGE_SECONDS } from '@/lib/policies/facts';
-import { testDatabaseKind, type AppServer } from '../support/app-server';
-import { FakeProduct, Keys, contextToken, install, newSite, startAppWithProduct, type Site } from './app-support';
+import type { AppServer } from '../../scripts/stack';
+import { testDatabaseKind } from '../support/database';
+import { FakeProduct } from 'atlassian-connect-next/testing';
+import { contextToken, FakeKeys, install, newSite, startAppWithProduct, type Site } from '../support/product';
 
 /**
  * Data lifecycle over real HTTP against the built app: the published policies state the
@@ -10,7 +12,7 @@ import { FakeProduct, Keys, contextToken, install, newSite, startAppWithProduct,
  */
 let app: AppServer;
 const product = new FakeProduct();
-const keys = new Keys();
+const keys = new FakeKeys();
 let site: Site;
 const ADMIN = 'acc-data-admin';
 const USER = 'acc-data-user';

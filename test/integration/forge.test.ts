@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ForgeJwksServer, installationAri, newForgeKey, signInvocationToken, type ForgeKey, type InvocationInput } from '@/emulator/forge/invocation-tokens';
-import { databaseOptions, startApp, type AppServer } from '../support/app-server';
+import { ForgeJwksServer, installationAri, newForgeKey, signInvocationToken, type ForgeKey, type InvocationInput } from 'atlassian-connect-next/testing';
+import { startApp, type AppServer } from '../../scripts/stack';
+import { databaseOptions } from '../support/database';
 import { contextToken, FakeKeys, newSite, pageUrl, sendLifecycle, type Site } from '../support/product';
 
 /**

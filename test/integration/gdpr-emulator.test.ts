@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Emulator } from '@/emulator/lib/emulator';
-import { signSymmetricToken } from '@/emulator/lib/signing';
-import { databaseOptions, freePort, startApp, type AppServer } from '../support/app-server';
+import type { Emulator } from '@/emulator/lib/emulator';
+import { signSymmetricToken } from 'atlassian-connect-next/testing';
+import { startEmulatorStack, type AppServer, type Stack } from '../../scripts/stack';
+import { databaseOptions } from '../support/database';
 
 /**
  * End to end through the product emulator: the emulator installs the built app, plays
@@ -10,35 +11,18 @@ import { databaseOptions, freePort, startApp, type AppServer } from '../support/
  * The first scheduled run comes 20–30 s after the app starts.
  */
 describe('personal data reporting through the emulator', () => {
+  let stack: Stack;
   let emu: Emulator;
   let app: AppServer;
   const CLOSED = '5be24ba3f91c106033269289'; // the "closed" test account id Atlassian's guide uses
   const ACTIVE = '5be24ad8b1653240376955d2';
 
   beforeAll(async () => {
-    // The Forge extension is not needed here (and is loaded with require, which vitest lacks).
-    process.env.EMU_FORGE = '0';
-    const port = await freePort();
-    emu = await new Emulator({ appUrl: `http://localhost:${port}`, port: 0, quiet: true }).start();
-    const emuPort = new URL(emu.url).port;
-    app = await startApp({
-      ...(await databaseOptions()),
-      port,
-      env: {
-        APP_BASE_URL: `http://localhost:${port}`,
-        CONNECT_KEYS_CDN_URL: emu.keysUrl,
-        ALLOWED_PRODUCT_HOSTS: `localhost:${emuPort},127.0.0.1:${emuPort}`,
-        OAUTH_AUTH_SERVER_URL: emu.url,
-        GDPR_REPORT_INTERVAL_HOURS: '1',
-        PURGE_INTERVAL_MINUTES: '0',
-      },
-    });
-    const results = await emu.install('jira');
-    if (!results.every((r) => r.ok)) throw new Error(`install failed: ${JSON.stringify(results)}\n${app.output()}`);
+    stack = await startEmulatorStack({ ...(await databaseOptions()), env: { GDPR_REPORT_INTERVAL_HOURS: '1', PURGE_INTERVAL_MINUTES: '0' } });
+    ({ emu, app } = stack);
   }, 120_000);
   afterAll(async () => {
-    await app?.stop();
-    await emu?.stop();
+    await stack?.stop();
   });
 
   async function prefs(accountId: string, method: 'GET' | 'PUT' = 'GET', body?: unknown) {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT, importPKCS8 } from 'jose';
-import { newInstallKeyPair, signInstallToken, signSymmetricToken } from '@/emulator/lib/signing';
-import { computeQsh } from 'atlassian-connect-next';
-import { databaseOptions, startApp, type AppServer } from '../support/app-server';
+import { newInstallKeyPair, productQsh, signInstallToken, signSymmetricToken } from 'atlassian-connect-next/testing';
+import { startApp, type AppServer } from '../../scripts/stack';
+import { databaseOptions } from '../support/database';
 import { APP_KEY, FakeKeys, newSite, pageUrl, sendLifecycle, type Site } from '../support/product';
 
 let app: AppServer;
@@ -54,7 +54,7 @@ describe('installed', () => {
     ['kid with path traversal', (s) => sendLifecycle(app.url, keys, s, 'installed', { header: { kid: '../../etc/passwd' } }), 401, 'INSTALL_KEY_UNKNOWN'],
     ['wrong aud', (s) => sendLifecycle(app.url, keys, s, 'installed', { claims: { aud: ['https://other-app.example.com'] } }), 401, 'JWT_AUDIENCE'],
     ['iss is not the clientKey', (s) => sendLifecycle(app.url, keys, s, 'installed', { claims: { iss: 'someone-else' } }), 401, 'JWT_ISSUER'],
-    ['bad qsh', (s) => sendLifecycle(app.url, keys, s, 'installed', { claims: { qsh: computeQsh('POST', '/lifecycle/uninstalled') } }), 401, 'JWT_QSH'],
+    ['bad qsh', (s) => sendLifecycle(app.url, keys, s, 'installed', { claims: { qsh: productQsh('POST', '/lifecycle/uninstalled') } }), 401, 'JWT_QSH'],
     ['context qsh', (s) => sendLifecycle(app.url, keys, s, 'installed', { claims: { qsh: 'context-qsh' } }), 401, 'JWT_QSH'],
     [
       'expired',
@@ -62,7 +62,7 @@ describe('installed', () => {
         const url = `${app.url}/lifecycle/installed`;
         const key = await importPKCS8(keys.pair.privatePem, 'RS256');
         const now = Math.floor(Date.now() / 1000);
-        const token = await new SignJWT({ qsh: computeQsh('POST', url, app.url), aud: [app.url] })
+        const token = await new SignJWT({ qsh: productQsh('POST', url, app.url), aud: [app.url] })
           .setProtectedHeader({ alg: 'RS256', kid: keys.pair.kid })
           .setIssuer(s.clientKey)
           .setIssuedAt(now - 3600)
@@ -78,7 +78,7 @@ describe('installed', () => {
       async (s) => {
         const enc = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
         const now = Math.floor(Date.now() / 1000);
-        const token = `${enc({ alg: 'none', typ: 'JWT', kid: keys.pair.kid })}.${enc({ iss: s.clientKey, iat: now, exp: now + 60, aud: [app.url], qsh: computeQsh('POST', `${app.url}/lifecycle/installed`, app.url) })}.`;
+        const token = `${enc({ alg: 'none', typ: 'JWT', kid: keys.pair.kid })}.${enc({ iss: s.clientKey, iat: now, exp: now + 60, aud: [app.url], qsh: productQsh('POST', `${app.url}/lifecycle/installed`, app.url) })}.`;
         return sendLifecycle(app.url, keys, s, 'installed', { token });
       },
       401,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshPostgresDatabase, startApp, testDatabaseKind, type AppServer } from '../support/app-server';
+import { startApp, type AppServer } from '../../scripts/stack';
+import { freshPostgresDatabase, testDatabaseKind } from '../support/database';
 import { FakeKeys, newSite, pageUrl, type Site } from '../support/product';
 
 /**
@@ -36,7 +37,7 @@ describe.runIf(testDatabaseKind === 'postgres')('two instances sharing one Postg
 
   async function lifecycle(instance: AppServer, site: Site, event: 'installed' | 'uninstalled'): Promise<number> {
     // Signed for the public URL, delivered to the chosen instance.
-    const { signInstallToken, lifecyclePayload } = await import('@/emulator/lib/signing');
+    const { signInstallToken, lifecyclePayload } = await import('@/lib/connect/testing');
     const token = await signInstallToken({ pair: keys.pair, clientKey: site.clientKey, appBaseUrl: publicUrl, url: `${publicUrl}/lifecycle/${event}` });
     const body = lifecyclePayload({ appKey: 'com.example.connect-checklists', clientKey: site.clientKey, baseUrl: site.baseUrl, eventType: event, sharedSecret: site.sharedSecret, cloudId: site.cloudId });
     const r = await fetch(`${instance.url}/lifecycle/${event}`, { method: 'POST', headers: { authorization: `JWT ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });

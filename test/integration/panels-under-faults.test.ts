@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { AppServer } from '../support/app-server';
-import { FakeProduct, Keys, install, newSite, sessionFor, startAppWithProduct, type Site } from './app-support';
+import type { AppServer } from '../../scripts/stack';
+import { FakeProduct } from 'atlassian-connect-next/testing';
+import { FakeKeys, install, newSite, sessionFor, startAppWithProduct, type Site } from '../support/product';
 
 /**
  * Issue 5, "Panels under faults", over real HTTP against the built app: whatever the product
@@ -17,7 +18,7 @@ const BREAKER_OPEN_MS = 1_000;
 
 let app: AppServer;
 const product = new FakeProduct();
-const keys = new Keys();
+const keys = new FakeKeys();
 let n = 0;
 
 beforeAll(async () => {
@@ -65,7 +66,7 @@ const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 async function checkedUnnamed(site: Site, issueId: string, checker: string, text: string): Promise<void> {
   const auth = await panelOf(site, checker, issueId);
-  Object.assign(product.faults, { errorRate: 1, errorStatus: 403 });
+  Object.assign(product, { errorRate: 1, errorStatus: 403 });
   const created = await timed('POST', `/api/checklists/${issueId}/items`, auth, { text });
   expect(created.status).toBe(201);
   const checked = await timed('PATCH', `/api/checklists/${issueId}/items/${created.json.item.id}`, auth, { version: created.json.item.version, checked: true });
@@ -80,8 +81,8 @@ describe('the issue panel', () => {
     const site = await freshSite();
     const checker = `acc-slow-${++n}`;
     await checkedUnnamed(site, '20001', checker, 'Saved before the slowdown');
-    product.names.set(checker, 'Grace Hopper');
-    product.faults.latencyMs = SLOW_MS;
+    product.users.set(checker, { displayName: 'Grace Hopper' });
+    product.latencyMs = SLOW_MS;
 
     const t0 = performance.now();
     const auth = await panelOf(site, 'acc-viewer', '20001'); // the page request, as the iframe load
@@ -105,9 +106,9 @@ describe('the issue panel', () => {
     const site = await freshSite();
     const checker = `acc-down-${++n}`;
     await checkedUnnamed(site, '20002', checker, 'Saved before the outage');
-    product.names.set(checker, 'Alan Turing');
+    product.users.set(checker, { displayName: 'Alan Turing' });
     const auth = await panelOf(site, 'acc-viewer', '20002');
-    product.faults.down = true;
+    product.down = true;
     const read = await timed('GET', '/api/checklists/20002', auth);
     expect(read.status).toBe(200);
     expect(read.ms).toBeLessThan(DEADLINE_MS);
@@ -131,8 +132,8 @@ describe('the issue panel', () => {
     const site = await freshSite();
     const checkers = Array.from({ length: 6 }, (_, i) => `acc-err-${++n}-${i}`);
     for (const [i, c] of checkers.entries()) await checkedUnnamed(site, String(20_100 + i), c, `Item ${i}`);
-    checkers.forEach((c) => product.names.set(c, `Name ${c}`));
-    product.faults.errorRate = 0.5;
+    checkers.forEach((c) => product.users.set(c, { displayName: `Name ${c}` }));
+    product.errorRate = 0.5;
     const outcomes: string[] = [];
     for (const [i, c] of checkers.entries()) {
       const auth = await panelOf(site, 'acc-viewer', String(20_100 + i));
@@ -152,7 +153,7 @@ describe('the admin page', () => {
     const site = await freshSite();
     const admin = `acc-admin-${++n}`;
     product.admins.add(admin);
-    product.faults.latencyMs = SLOW_MS;
+    product.latencyMs = SLOW_MS;
     const t0 = performance.now();
     const auth = await adminOf(site, admin);
     const [overview, data] = await Promise.all([timed('GET', '/api/settings', auth), timed('GET', '/api/admin/data', auth)]);
@@ -177,7 +178,7 @@ describe('the admin page', () => {
     const panel = await panelOf(site, 'acc-writer', '20200');
     expect((await timed('POST', '/api/checklists/20200/items', panel, { text: 'Keep me' })).status).toBe(201);
     const auth = await adminOf(site, admin);
-    product.faults.down = true;
+    product.down = true;
     const before = await timed('GET', '/api/settings', auth);
     expect(before.status).toBe(200);
     expect(before.json.canEdit).toBe(false);

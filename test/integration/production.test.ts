@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { databaseOptions, startApp, type AppServer } from '../support/app-server';
+import { startApp, type AppServer } from '../../scripts/stack';
+import { databaseOptions } from '../support/database';
 import { contextToken, FakeKeys, newSite, pageUrl } from '../support/product';
 
 describe('production mode', () => {
@@ -36,7 +37,7 @@ describe('production mode', () => {
     const install = await fetch(`${app.url}/lifecycle/installed`, { method: 'POST' });
     expect(install.status).toBe(401);
     // lifecycle through the proxy (https)
-    const { signInstallToken, lifecyclePayload } = await import('@/emulator/lib/signing');
+    const { signInstallToken, lifecyclePayload } = await import('@/lib/connect/testing');
     const token = await signInstallToken({ pair: keys.pair, clientKey: site.clientKey, appBaseUrl: publicUrl, url: `${publicUrl}/lifecycle/installed` });
     const body = JSON.stringify(lifecyclePayload({ appKey: 'com.example.connect-checklists', clientKey: site.clientKey, baseUrl: site.baseUrl, eventType: 'installed', sharedSecret: site.sharedSecret, cloudId: site.cloudId }));
     const ok = await fetch(`${app.url}/lifecycle/installed`, { method: 'POST', headers: { authorization: `JWT ${token}`, 'x-forwarded-proto': 'https' }, body });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signSymmetricToken } from '@/emulator/lib/signing';
-import { databaseOptions, startApp, type AppServer } from '../support/app-server';
+import { signSymmetricToken } from 'atlassian-connect-next/testing';
+import { startApp, type AppServer } from '../../scripts/stack';
+import { databaseOptions } from '../support/database';
 import { contextToken, FakeKeys, newSite, pageUrl, sendLifecycle, type Site } from '../support/product';
 
 let app: AppServer;

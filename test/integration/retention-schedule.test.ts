@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '@/lib/db/open';
-import { DAY, dropDatabase, rowsFor, seedSite, tenantStore } from '@/lib/retention/testing';
-import { freshPostgresDatabase, startApp, testDatabaseKind, type AppServer } from '../support/app-server';
+import { dropDatabase, freshPostgresDatabase, testDatabaseKind } from '@/test/support/database';
+import { DAY, rowsFor, seedSite, tenantStore } from '@/test/support/seed';
+import { startApp, type AppServer } from '@/scripts/stack';
 
 /**
  * The in-app schedule (started from lib/app/startup.ts) purges on its own, also on the embedded

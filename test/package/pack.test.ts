@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { encodeSymmetric, fromMethodAndUrl, createQueryStringHash, SymmetricAlgorithm } from 'atlassian-jwt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../support/app-server';
+import { freePort } from '../../scripts/stack';
 
 /**
  * `npm pack` of lib/connect is a package another Next app can install: the tarball goes into a

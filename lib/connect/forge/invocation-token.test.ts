@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT, UnsecuredJWT, importPKCS8, importSPKI, exportJWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ForgeJwksServer, installationAri, newForgeKey, signInvocationToken, type ForgeKey, type InvocationInput } from '@/emulator/forge/invocation-tokens';
-import { newInstallKeyPair, signInstallToken, signSymmetricToken } from '@/emulator/lib/signing';
+import { ForgeJwksServer, installationAri, newForgeKey, newInstallKeyPair, signInstallToken, signInvocationToken, signSymmetricToken, type ForgeKey, type InvocationInput } from '../testing';
 import { ConnectError } from '../errors';
 import { forgeJwks, verifyForgeInvocationToken, type VerifyForgeOptions } from './invocation-token';
 

@@ -4,7 +4,6 @@ import path from 'node:path';
 import { validate as forgeLint, SUPPORTED_MODULES } from '@forge/manifest';
 import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
-import { appDefinition } from '@/lib/app/definition';
 import { buildDescriptor, type AppDefinition } from '../descriptor';
 import { appAri } from './app-id';
 import { buildForgeManifest, forgeScope, type ForgeManifest } from './manifest';
@@ -13,7 +12,34 @@ import { FORGE_LIFECYCLE_PATHS } from './lifecycle-paths';
 
 const APP_ID = '0b3f1a2c-4d5e-4f60-8a7b-9c0d1e2f3a4b';
 const BASE_URL = 'https://checklists.example.com';
-const def = appDefinition({ key: 'com.example.checklists', name: 'Checklists', vendor: { name: 'V', url: 'https://v.example' } });
+// A Jira app with modules of several kinds (arrays and the single-object configurePage), links
+// and translations. (scripts/forge-manifest.test.ts checks the reference app's own manifest.)
+const target = '/panel/issue?issueKey={issue.key}&issueId={issue.id}';
+const def: AppDefinition = {
+  key: 'com.example.checklists',
+  name: 'Checklists',
+  description: 'Checklists on Jira issues.',
+  vendor: { name: 'V', url: 'https://v.example' },
+  scopes: ['READ'],
+  links: { privacy: '/privacy', security: '/security' },
+  translations: { 'en-US': '/i18n/en.json', 'de-DE': '/i18n/de.json' },
+  modules: {
+    jiraIssueGlances: [
+      {
+        key: 'checklist-glance',
+        name: { value: 'Checklist', i18n: 'checklist.glance.name' },
+        icon: { width: 24, height: 24, url: '/icon.svg' },
+        content: { type: 'label', label: { value: 'Checklist', i18n: 'checklist.glance.label' } },
+        target: { type: 'web_panel', url: target },
+        jiraNativeAppsEnabled: false,
+      },
+    ],
+    webPanels: [{ key: 'checklist-panel', name: { value: 'Checklist', i18n: 'checklist.panel.name' }, url: target, location: 'atl.jira.view.issue.left.context', weight: 100 }],
+    generalPages: [{ key: 'checklists-home', name: { value: 'Checklists' }, url: '/general', location: 'system.top.navigation.bar' }],
+    adminPages: [{ key: 'checklists-admin', name: { value: 'Checklists settings' }, url: '/admin' }],
+    configurePage: [{ key: 'checklists-configure', name: { value: 'Configure Checklists' }, url: '/admin' }],
+  },
+};
 const manifest = buildForgeManifest(def, { appId: APP_ID, product: 'jira', baseUrl: BASE_URL });
 const descriptor = buildDescriptor(def, BASE_URL) as {
   key: string;
@@ -71,7 +97,7 @@ describe('Connect-on-Forge manifest', () => {
     expect(Object.keys(manifest.connectModules).sort()).toEqual(
       [...Object.keys(expected), 'jira:lifecycle', ...(descriptor.translations ? ['jira:translations'] : [])].sort(),
     );
-    // Sanity: the reference app really has modules of several kinds, including a single-object one.
+    // Sanity: the definition really has modules of several kinds, including a single-object one.
     expect(Object.keys(expected)).toEqual(expect.arrayContaining(['jira:webPanels', 'jira:jiraIssueGlances', 'jira:configurePage']));
   });
 

@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
+import { lruClock } from '../clock';
 import { within } from './budget';
 import type { ProductClient } from './client';
 import { ProductApiError } from './errors';
@@ -64,7 +65,7 @@ export class CachedProductReads {
   ) {
     this.now = opts.now ?? Date.now;
     this.people = opts.people ?? new SwrCache({ freshMs: NAME_FRESH_MS, now: opts.now });
-    this.admins = new LRUCache({ max: 20_000, ttl: opts.adminTtlMs ?? 60_000, ...(opts.now ? { perf: { now: opts.now } } : {}) });
+    this.admins = new LRUCache({ max: 20_000, ttl: opts.adminTtlMs ?? 60_000, ...lruClock(opts.now) });
   }
 
   /**

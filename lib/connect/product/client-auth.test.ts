@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProductApiError } from './errors';
 import { getMyself } from './reads';
-import { FakeProduct } from './testing/fake-product';
-import { fastClient, newFakeSite, tenantOf, TenantDirectory, TestClock } from './testing/harness';
+import { FakeProduct, fastClient, newFakeSite, TenantDirectory, tenantOf, TestClock } from '../testing';
 
 const fakes: FakeProduct[] = [];
 async function fake(overrides: Parameters<typeof newFakeSite>[0] = {}, clock?: TestClock): Promise<FakeProduct> {

@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProductClient } from './client';
 import { ProductApiError } from './errors';
-import { FakeProduct } from './testing/fake-product';
-import { fastClient, newFakeSite, tenantOf, TenantDirectory } from './testing/harness';
+import { FakeProduct, fastClient, newFakeSite, TenantDirectory, tenantOf } from '../testing';
 
 const fakes: FakeProduct[] = [];
 async function setup(opts: Parameters<typeof fastClient>[2] = {}): Promise<{ site: FakeProduct; client: ProductClient; ck: string; dir: TenantDirectory }> {

@@ -7,8 +7,7 @@ import { CachedProductReads } from './cached-reads';
 import { createLicenseResolver } from './license';
 import { checkGlobalPermission, getAppLicense, getIssue, getUser } from './reads';
 import { SwrCache } from './swr-cache';
-import { FakeProduct, type FakeSite } from './testing/fake-product';
-import { APP_KEY, fastClient, newFakeSite, tenantOf, TenantDirectory } from './testing/harness';
+import { FakeProduct, fastClient, newFakeSite, TenantDirectory, tenantOf, TEST_APP_KEY, type FakeSite } from '../testing';
 
 const issueShapeThatEchoLacks = z.object({ id: z.string() });
 const fakes: FakeProduct[] = [];
@@ -56,11 +55,11 @@ describe('typed reads', () => {
   it('getAppLicense maps the add-on API, with and without a license object', async () => {
     const { fake, client, ck } = await setup();
     fake.license = { active: false, type: 'commercial', evaluation: true, nearlyExpired: true };
-    expect(await getAppLicense(client.asApp(ck), APP_KEY)).toMatchObject({ appKey: APP_KEY, state: 'ENABLED', present: true, active: false, evaluation: true, nearlyExpired: true });
+    expect(await getAppLicense(client.asApp(ck), TEST_APP_KEY)).toMatchObject({ appKey: TEST_APP_KEY, state: 'ENABLED', present: true, active: false, evaluation: true, nearlyExpired: true });
     fake.license = { active: true, maximumNumberOfUsers: 'unlimited', subscriptionEndDate: 1767225600000 };
-    expect(await getAppLicense(client.asApp(ck), APP_KEY)).toMatchObject({ active: true, maximumNumberOfUsers: null, subscriptionEndDate: '1767225600000' });
+    expect(await getAppLicense(client.asApp(ck), TEST_APP_KEY)).toMatchObject({ active: true, maximumNumberOfUsers: null, subscriptionEndDate: '1767225600000' });
     fake.license = null;
-    expect(await getAppLicense(client.asApp(ck), APP_KEY)).toMatchObject({ present: false, active: false, evaluation: false });
+    expect(await getAppLicense(client.asApp(ck), TEST_APP_KEY)).toMatchObject({ present: false, active: false, evaluation: false });
   });
 
   it('turns a body of the wrong shape into invalid_response', async () => {
@@ -71,7 +70,7 @@ describe('typed reads', () => {
 
 describe('license for context-JWT API calls (ApiAuthOptions.resolveLicense)', () => {
   function resolver(client: ReturnType<typeof fastClient>, whenAbsent: 'licensed' | 'unlicensed') {
-    const reads = new CachedProductReads(client, { cache: new SwrCache({ freshMs: 60_000 }), appKey: APP_KEY, renderBudgetMs: 300 });
+    const reads = new CachedProductReads(client, { cache: new SwrCache({ freshMs: 60_000 }), appKey: TEST_APP_KEY, renderBudgetMs: 300 });
     return createLicenseResolver(reads, { whenAbsent });
   }
 
@@ -102,7 +101,7 @@ describe('license for context-JWT API calls (ApiAuthOptions.resolveLicense)', ()
 
 describe('the siteAdmin policies (Jira ADMINISTER, asked of the product)', () => {
   function policies(client: ReturnType<typeof fastClient>) {
-    const reads = new CachedProductReads(client, { cache: new SwrCache({ freshMs: 60_000 }), appKey: APP_KEY, renderBudgetMs: 300 });
+    const reads = new CachedProductReads(client, { cache: new SwrCache({ freshMs: 60_000 }), appKey: TEST_APP_KEY, renderBudgetMs: 300 });
     const p = builtInPolicies(() => reads);
     const req = new Request('https://app.example.com/api/x');
     const as = (policy: 'siteAdmin' | 'siteAdminNow', ck: string, accountId?: string) => Promise.resolve(p[policy]({ clientKey: ck, accountId } as RequestContext, req));

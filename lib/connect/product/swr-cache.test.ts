@@ -2,8 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CachedProductReads } from './cached-reads';
 import { ProductApiError } from './errors';
 import { SwrCache, type SwrStore } from './swr-cache';
-import { FakeProduct } from './testing/fake-product';
-import { APP_KEY, fastClient, newFakeSite, tenantOf, TenantDirectory, TestClock } from './testing/harness';
+import { FakeProduct, fastClient, newFakeSite, TenantDirectory, tenantOf, TEST_APP_KEY, TestClock } from '../testing';
 
 const fakes: FakeProduct[] = [];
 afterEach(async () => {
@@ -36,7 +35,7 @@ async function setup(store?: SwrStore) {
   dir.put(tenantOf(site));
   const client = fastClient(dir, site, { now: clock.now, breaker: { failureThreshold: 100, halfOpenAfterMs: 300 } });
   const cache = new SwrCache({ freshMs: 60_000, now: clock.now, store });
-  const reads = new CachedProductReads(client, { cache, appKey: APP_KEY, renderBudgetMs: 5_000, now: clock.now });
+  const reads = new CachedProductReads(client, { cache, appKey: TEST_APP_KEY, renderBudgetMs: 5_000, now: clock.now });
   return { clock, site, client, cache, reads, ck: site.site.clientKey };
 }
 
@@ -95,7 +94,7 @@ describe('stale-while-revalidate product reads', () => {
   it('past maxStale, waits for a refresh but still serves the old value if that fails', async () => {
     const { site, clock, client, ck } = await setup();
     const cache = new SwrCache({ freshMs: 1_000, maxStaleMs: 10_000, now: clock.now });
-    const reads = new CachedProductReads(client, { cache, appKey: APP_KEY, renderBudgetMs: 5_000, now: clock.now });
+    const reads = new CachedProductReads(client, { cache, appKey: TEST_APP_KEY, renderBudgetMs: 5_000, now: clock.now });
     await reads.issueSummary(ck, '10001');
     site.issues.set('10001', { id: '10001', key: 'ABC-1', summary: 'Now' });
     clock.advance(20_000);
@@ -126,7 +125,7 @@ describe('stale-while-revalidate product reads', () => {
     expect([...store.rows.keys()]).toEqual([`${a.ck}/issue:10001`]);
 
     await a.site.stop();
-    const restarted = new CachedProductReads(a.client, { cache: new SwrCache({ freshMs: 60_000, now: a.clock.now, store }), appKey: APP_KEY, renderBudgetMs: 5_000 });
+    const restarted = new CachedProductReads(a.client, { cache: new SwrCache({ freshMs: 60_000, now: a.clock.now, store }), appKey: TEST_APP_KEY, renderBudgetMs: 5_000 });
     expect(await restarted.issueSummary(a.ck, '10001')).toMatchObject({ value: { summary: 'First issue' }, stale: false });
     // another tenant never sees it
     await expect(restarted.issueSummary('other-tenant', '10001')).rejects.toMatchObject({ kind: 'not_installed' });

@@ -54,3 +54,50 @@ describe('TenantCache', () => {
     expect(s.reads).toBe(2);
   });
 });
+
+describe('TenantCache under tokens with random issuers', () => {
+  function directory(known: string[]) {
+    const s = {
+      reads: 0,
+      async find(clientKey: string) {
+        s.reads++;
+        return known.includes(clientKey) ? ({ clientKey, sharedSecret: 'x' } as Tenant) : null;
+      },
+    };
+    return s;
+  }
+
+  it('remembers an unknown clientKey: a repeated random iss reads the store once', async () => {
+    const s = directory([]);
+    const c = new TenantCache(s, { ttlMs: 60_000 });
+    for (let i = 0; i < 5; i++) expect(await c.get('random-1')).toBeNull();
+    expect(s.reads).toBe(1);
+  });
+
+  it('never lets unknown keys push a known tenant out', async () => {
+    const s = directory(['real']);
+    const c = new TenantCache(s, { ttlMs: 60_000, maxTenants: 2, maxUnknown: 10 });
+    expect(await c.get('real')).not.toBeNull();
+    for (let i = 0; i < 100; i++) await c.get(`random-${i}`);
+    const before = s.reads;
+    expect(await c.get('real')).not.toBeNull();
+    expect(s.reads).toBe(before);
+    expect(c.size()).toEqual({ tenants: 1, unknown: 10 });
+  });
+
+  it('forgets an unknown key when the tenant is installed (invalidate), and after the TTL', async () => {
+    const known: string[] = [];
+    const s = directory(known);
+    let now = 1_000_000;
+    const c = new TenantCache(s, { ttlMs: 10_000, now: () => now });
+    expect(await c.get('soon')).toBeNull();
+    known.push('soon');
+    expect(await c.get('soon')).toBeNull(); // remembered as unknown
+    c.invalidate('soon');
+    expect(await c.get('soon')).not.toBeNull();
+    expect(await c.get('later')).toBeNull();
+    known.push('later');
+    now += 10_001;
+    expect(await c.get('later')).not.toBeNull();
+  });
+});

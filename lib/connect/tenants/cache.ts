@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { lruClock } from '../clock';
 import { hmacKey } from '../jwt';
 import type { Tenant } from './types';
 
@@ -55,7 +56,7 @@ export class TenantCache {
     this.ttlMs = o.ttlMs;
     this.maxTenants = o.maxTenants ?? 50_000;
     this.now = o.now ?? Date.now;
-    this.unknown = new LRUCache({ max: o.maxUnknown ?? 10_000, ttl: Math.max(o.ttlMs, 1), perf: { now: this.now } });
+    this.unknown = new LRUCache({ max: o.maxUnknown ?? 10_000, ttl: Math.max(o.ttlMs, 1), ...lruClock(o.now) });
   }
 
   get(clientKey: string): Promise<CachedTenant | null> {

@@ -1,11 +1,12 @@
 'use client';
 import { useEffect, useId, useRef, useState } from 'react';
+import { useIntl } from 'react-intl';
 import Button from '@atlaskit/button/new';
 import Heading from '@atlaskit/heading';
 import SectionMessage from '@atlaskit/section-message';
 import Textfield from '@atlaskit/textfield';
 import { token } from '@atlaskit/tokens';
-import { confirmMatches, dataControlMessages } from './messages';
+import { confirmMatches } from './confirm';
 
 /**
  * "Your data" on the admin page: export the site's data (a JSON download) and delete it all
@@ -39,8 +40,11 @@ function filenameOf(res: Response): string {
 /** 503/429: the product could not confirm the admin right (nothing happened); anything else is ours. */
 const productDown = (status: number) => status === 503 || status === 429;
 
+type Key = 'heading' | 'export' | 'exporting' | 'exportFailed' | 'confirmDelete' | 'deleting' | 'deleteFailed' | 'adminsOnly' | 'adminUnconfirmed' | 'productUnavailable' | 'privacyLink';
+
 export function DataControls({ locale, fetchWithAuth, onDeleted }: DataControlsProps) {
-  const m = dataControlMessages(locale);
+  const intl = useIntl();
+  const t = (key: Key) => intl.formatMessage({ id: `dataControls.${key}` });
   const confirmId = useId();
   const [summary, setSummary] = useState<Summary | null>(null);
   const [typed, setTyped] = useState('');
@@ -71,7 +75,7 @@ export function DataControls({ locale, fetchWithAuth, onDeleted }: DataControlsP
     setStatus({ kind: 'busy', what: 'export' });
     try {
       const res = await fetchWithAuth('/api/admin/data/export');
-      if (!res.ok) return setStatus({ kind: 'error', text: productDown(res.status) ? m.productUnavailable : m.exportFailed });
+      if (!res.ok) return setStatus({ kind: 'error', text: productDown(res.status) ? t('productUnavailable') : t('exportFailed') });
       const url = URL.createObjectURL(await res.blob());
       const a = Object.assign(document.createElement('a'), { href: url, download: filenameOf(res) });
       document.body.appendChild(a);
@@ -80,7 +84,7 @@ export function DataControls({ locale, fetchWithAuth, onDeleted }: DataControlsP
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
       setStatus({ kind: 'idle' });
     } catch {
-      setStatus({ kind: 'error', text: m.exportFailed });
+      setStatus({ kind: 'error', text: t('exportFailed') });
     }
   }
 
@@ -92,30 +96,30 @@ export function DataControls({ locale, fetchWithAuth, onDeleted }: DataControlsP
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ confirm: typed }),
       });
-      if (!res.ok) return setStatus({ kind: 'error', text: productDown(res.status) ? m.productUnavailable : m.deleteFailed });
+      if (!res.ok) return setStatus({ kind: 'error', text: productDown(res.status) ? t('productUnavailable') : t('deleteFailed') });
       const { deleted } = (await res.json()) as { deleted: Record<string, number> };
       setTyped('');
-      setStatus({ kind: 'done', text: m.deleted(deleted.checklistItems ?? 0) });
+      setStatus({ kind: 'done', text: intl.formatMessage({ id: 'dataControls.deleted' }, { items: deleted.checklistItems ?? 0 }) });
       onDeleted?.(deleted);
     } catch {
-      setStatus({ kind: 'error', text: m.deleteFailed });
+      setStatus({ kind: 'error', text: t('deleteFailed') });
     }
   }
 
   return (
     <section aria-labelledby={`${confirmId}-h`} data-testid="admin-data" style={{ marginTop: token('space.300', '24px') }}>
-      <Heading size="small" as="h2" id={`${confirmId}-h`}>{m.heading}</Heading>
+      <Heading size="small" as="h2" id={`${confirmId}-h`}>{t('heading')}</Heading>
       <p>
-        {m.intro(summary.retentionDays)} <a href={`${summary.links.privacy}?lang=${encodeURIComponent(locale)}`} target="_blank" rel="noopener noreferrer" style={{ textDecoration: 'underline' }}>{m.privacyLink}</a>
+        {intl.formatMessage({ id: 'dataControls.intro' }, { days: summary.retentionDays })} <a href={`${summary.links.privacy}?lang=${encodeURIComponent(locale)}`} target="_blank" rel="noopener noreferrer" style={{ textDecoration: 'underline' }}>{t('privacyLink')}</a>
       </p>
-      {!canManage && <p data-testid="admin-data-readonly">{summary.degraded?.includes('admin') ? m.adminUnconfirmed : m.adminsOnly}</p>}
+      {!canManage && <p data-testid="admin-data-readonly">{summary.degraded?.includes('admin') ? t('adminUnconfirmed') : t('adminsOnly')}</p>}
       <div style={{ marginTop: token('space.100', '8px') }}>
         <Button testId="admin-data-export" isDisabled={!canManage || busy} onClick={() => void exportData()}>
-          {status.kind === 'busy' && status.what === 'export' ? m.exporting : m.export}
+          {status.kind === 'busy' && status.what === 'export' ? t('exporting') : t('export')}
         </Button>
       </div>
       <div style={{ marginTop: token('space.200', '16px') }}>
-        <label htmlFor={confirmId}>{m.confirmLabel(summary.siteHost)}</label>
+        <label htmlFor={confirmId}>{intl.formatMessage({ id: 'dataControls.confirmLabel' }, { host: summary.siteHost })}</label>
         <div style={{ display: 'flex', gap: token('space.100', '8px'), marginTop: token('space.050', '4px') }}>
           <Textfield
             id={confirmId}
@@ -127,7 +131,7 @@ export function DataControls({ locale, fetchWithAuth, onDeleted }: DataControlsP
             onChange={(e) => setTyped(e.currentTarget.value)}
           />
           <Button testId="admin-data-delete" appearance="danger" isDisabled={!canManage || busy || !confirmMatches(typed, summary.siteHost)} onClick={() => void deleteAll()}>
-            {status.kind === 'busy' && status.what === 'delete' ? m.deleting : m.confirmDelete}
+            {status.kind === 'busy' && status.what === 'delete' ? t('deleting') : t('confirmDelete')}
           </Button>
         </div>
       </div>

@@ -1,48 +1,55 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { createConnect, type Connect, type ConnectRuntime } from 'atlassian-connect-next';
+import { createForge, type Forge } from 'atlassian-connect-next/forge';
+import { PrismaForgeInstallations, PrismaTenantStore } from 'atlassian-connect-next/prisma';
+import { ForgeJwksServer, installationAri, newForgeKey, signInvocationToken, signSymmetricToken, type ForgeKey } from 'atlassian-connect-next/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ForgeJwksServer, installationAri, newForgeKey, signInvocationToken, type ForgeKey } from '@/emulator/forge/invocation-tokens';
-import { signSymmetricToken } from '@/emulator/lib/signing';
-import { DAY, memoryLog, openTestDb, TEST_SECRET_KEY, type TestDb } from '@/lib/retention/testing';
-import { purgeExpiredTenants } from '@/lib/retention/purge';
-import { authenticateApi, authenticatePage } from '../auth';
-import type { ConnectRuntime } from '../runtime';
-import { PrismaForgeInstallations, PrismaTenantStore } from '../prisma';
-import { createTestRuntime } from '../testing';
-import { forgeJwks } from './invocation-token';
-import { createForgeWrappers } from './wrappers';
+import { openTestDb, type TestDb } from '@/test/support/database';
+import { DAY, memoryLog, TEST_SECRET_KEY } from '@/test/support/seed';
+import { purgeExpiredTenants } from './purge';
 
 /**
- * "Lifecycle after adoption" (issue 7): on Forge, `enabled`/`disabled` are no longer sent,
- * `installed` is not sent on automatic updates, and the switch to Forge drops the Connect
- * installation without `uninstalled`. Each case below shows the app stays correct without them.
+ * "Lifecycle after adoption" (issue 7), with the app's retention purge and database: on Forge,
+ * `enabled`/`disabled` are no longer sent, `installed` is not sent on automatic updates, and the
+ * switch to Forge drops the Connect installation without `uninstalled`. Each case below shows the
+ * app stays correct without them.
  * https://developer.atlassian.com/platform/adopting-forge-from-connect/limitations-and-differences
  */
 
 const APP = 'https://app.example.com';
 const APP_ID = randomUUID();
+const APP_KEY = 'com.example.connect-checklists';
 let db: TestDb;
 let store: ConnectRuntime['store'];
-let rt: ConnectRuntime;
+let connect: Connect;
 let jwks: ForgeJwksServer;
 let key: ForgeKey;
-let forge: ReturnType<typeof createForgeWrappers>;
+let forge: Forge;
 const log = memoryLog();
+
+/** The app's Connect and Forge sides over this database, through the framework's public API. */
+function build(o: { production?: boolean; trustProxy?: number } = {}): { connect: Connect; forge: Forge } {
+  const c = createConnect({
+    app: { key: APP_KEY, name: 'Checklists', description: 'test', vendor: { name: 'v', url: 'https://v.example' }, scopes: ['READ'], modules: {} },
+    baseUrl: APP,
+    secretKey: TEST_SECRET_KEY,
+    store: new PrismaTenantStore(db.prisma),
+    production: o.production,
+    auth: { leewaySeconds: 30, tenantCacheTtlMs: 0, trustProxy: o.trustProxy },
+    licenseWhenAbsent: 'unlicensed',
+    log,
+  });
+  return { connect: c, forge: createForge(c, { appId: APP_ID, jwksUrl: jwks.url, installations: new PrismaForgeInstallations(db.prisma) }) };
+}
 
 beforeAll(async () => {
   db = await openTestDb();
-  rt = createTestRuntime({
-    config: { appKey: 'com.example.connect-checklists', baseUrl: APP, leewaySeconds: 30, licenseWhenAbsent: 'unlicensed' },
-    store: new PrismaTenantStore(db.prisma),
-    secretKey: TEST_SECRET_KEY,
-    log,
-    tenantCacheTtlMs: 0,
-  });
-  store = rt.store;
   jwks = new ForgeJwksServer();
   key = await newForgeKey();
   jwks.add(key);
   await jwks.start();
-  forge = createForgeWrappers({ rt, keys: forgeJwks({ url: jwks.url }), installations: new PrismaForgeInstallations(db.prisma), appId: APP_ID });
+  ({ connect, forge } = build());
+  store = connect.runtime.store;
 });
 afterAll(async () => {
   await jwks?.stop();
@@ -67,7 +74,7 @@ async function connectInstall(at = new Date(), over: Partial<Site> & { productTy
     ...over,
   };
   await store.upsertInstall(
-    { clientKey: site.clientKey, appKey: 'com.example.connect-checklists', sharedSecret: site.sharedSecret, baseUrl: site.baseUrl, productType: over.productType ?? 'jira', cloudId: over.noCloudId ? null : site.cloudId },
+    { clientKey: site.clientKey, appKey: APP_KEY, sharedSecret: site.sharedSecret, baseUrl: site.baseUrl, productType: over.productType ?? 'jira', cloudId: over.noCloudId ? null : site.cloudId },
     at,
   );
   return site;
@@ -78,17 +85,25 @@ const fit = (site: Site, over: { siteUrl?: string; product?: 'jira' | 'confluenc
 
 const post = async (path: string, token: string) =>
   new Request(`${APP}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{"payload":{}}' });
+const route = (params: Record<string, string> = {}) => ({ params: Promise.resolve(params) });
 
-const lifecycle = async (event: 'installed' | 'upgraded', token: string) => forge.forgeLifecycleRoute(event)(await post(`/forge/lifecycle/${event}`, token));
+const lifecycle = async (event: 'installed' | 'upgraded', token: string) => forge.lifecycleRoute(await post(`/forge/lifecycle/${event}`, token), route({ event }));
 const callRemote = async (token: string) =>
-  forge.withForgeAuth((_req, ctx) => Response.json({ clientKey: ctx.clientKey, installationId: ctx.installationId, license: ctx.license }))(await post('/forge/remote', token), {
-    params: Promise.resolve({}),
-  });
+  forge.withForgeAuth((_req, ctx) => Response.json({ clientKey: ctx.clientKey, installationId: ctx.installationId, license: ctx.license }))(await post('/forge/remote', token), route());
 
-async function pageRequest(site: Site, path = '/general'): Promise<Request> {
+/** A Connect page load as the product makes it; answers who the app saw, or its error code. */
+async function page(site: Site, path = '/general'): Promise<{ status: number; clientKey?: string; code?: string }> {
   const url = `${APP}${path}?xdm_e=${encodeURIComponent(site.baseUrl)}`;
   const jwt = await signSymmetricToken({ sharedSecret: site.sharedSecret, issuer: site.clientKey, url, baseUrl: APP, accountId: 'acc-1' });
-  return new Request(`${url}&jwt=${jwt}`);
+  const res = await connect.withPageAuth((_req, ctx) => Response.json({ clientKey: ctx.clientKey }))(new Request(`${url}&jwt=${jwt}`), route());
+  const body = (await res.json()) as { clientKey?: string; error?: { code: string } };
+  return { status: res.status, clientKey: body.clientKey, code: body.error?.code };
+}
+
+async function api(site: Site): Promise<{ status: number; clientKey?: string }> {
+  const ctxJwt = await signSymmetricToken({ sharedSecret: site.sharedSecret, issuer: site.clientKey, qsh: 'context-qsh', accountId: 'acc-1' });
+  const res = await connect.withApiAuth((_req, ctx) => Response.json({ clientKey: ctx.clientKey }))(new Request(`${APP}/api/context`, { headers: { authorization: `JWT ${ctxJwt}` } }), route());
+  return { status: res.status, ...((await res.json()) as { clientKey?: string }) };
 }
 
 describe('(a) a disabled flag never strands a tenant', () => {
@@ -96,9 +111,8 @@ describe('(a) a disabled flag never strands a tenant', () => {
     const site = await connectInstall();
     expect(await store.setEnabled(site.clientKey, false)).toBe(true);
     expect((await store.find(site.clientKey))?.enabled).toBe(false);
-    await expect(authenticatePage(rt, await pageRequest(site), { allowQueryToken: true })).resolves.toMatchObject({ clientKey: site.clientKey });
-    const ctxJwt = await signSymmetricToken({ sharedSecret: site.sharedSecret, issuer: site.clientKey, qsh: 'context-qsh', accountId: 'acc-1' });
-    await expect(authenticateApi(rt, new Request(`${APP}/api/context`, { headers: { authorization: `JWT ${ctxJwt}` } }))).resolves.toMatchObject({ clientKey: site.clientKey });
+    expect(await page(site)).toMatchObject({ status: 200, clientKey: site.clientKey });
+    expect(await api(site)).toMatchObject({ status: 200, clientKey: site.clientKey });
     expect((await callRemote(await fit(site))).status).toBe(200);
   });
 
@@ -124,7 +138,7 @@ describe('(c) Forge lifecycle events map onto the Connect tenant without a Conne
     expect(t).toMatchObject({ forgeInstallationId: site.installationId, uninstalledAt: null, sharedSecret: site.sharedSecret });
     expect(await db.prisma.lifecycleEvent.count({ where: { clientKey: site.clientKey, event: 'forge:installed', outcome: 'accepted' } })).toBe(1);
     // Connect iframes keep working on the same secret; Forge calls resolve to the same tenant.
-    await expect(authenticatePage(rt, await pageRequest(site), { allowQueryToken: true })).resolves.toMatchObject({ clientKey: site.clientKey });
+    expect(await page(site)).toMatchObject({ status: 200, clientKey: site.clientKey });
     const r = await callRemote(await fit(site));
     expect(await r.json()).toMatchObject({ clientKey: site.clientKey, installationId: site.installationId, license: { licensed: false, param: 'absent' } });
   });
@@ -171,7 +185,7 @@ describe('(c) Forge lifecycle events map onto the Connect tenant without a Conne
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ linked: true, active: false });
     expect((await store.find(site.clientKey))?.uninstalledAt).not.toBeNull();
-    await expect(authenticatePage(rt, await pageRequest(site), { allowQueryToken: true })).rejects.toMatchObject({ code: 'TENANT_UNINSTALLED' });
+    expect(await page(site)).toMatchObject({ status: 401, code: 'TENANT_UNINSTALLED' });
   });
 });
 
@@ -204,22 +218,20 @@ describe('(b) retention never purges a site that is still calling', () => {
 });
 
 describe('transport', () => {
-  it('in production a Forge call must arrive over https (directly or via a trusted proxy)', async () => {
+  it('in production a Forge call must arrive over https, as the trusted proxy says', async () => {
     const site = await connectInstall();
-    const prod = (trustProxy: number) =>
-      createForgeWrappers({
-        rt: { ...rt, config: { ...rt.config, production: true, trustProxyHops: trustProxy } },
-        keys: forgeJwks({ url: jwks.url }),
-        installations: new PrismaForgeInstallations(db.prisma),
-        appId: APP_ID,
-      }).withForgeAuth(() => new Response('ok'));
-    const req = (proto?: string) =>
-      new Request('http://app.internal/forge/remote', { headers: { authorization: `Bearer ${token}`, ...(proto ? { 'x-forwarded-proto': proto } : {}) } });
     const token = await fit(site);
-    const plain = await prod(0)(req(), { params: Promise.resolve({}) });
+    const call = (trustProxy: number, proto?: string) =>
+      build({ production: true, trustProxy }).forge.withForgeAuth(() => new Response('ok'))(
+        new Request('http://app.internal/forge/remote', { headers: { authorization: `Bearer ${token}`, ...(proto ? { 'x-forwarded-proto': proto } : {}) } }),
+        route(),
+      );
+    const plain = await call(0);
     expect(plain.status).toBe(403);
     expect(((await plain.json()) as { error: { code: string } }).error.code).toBe('HTTPS_REQUIRED');
-    expect((await prod(0)(req('https'), { params: Promise.resolve({}) })).status).toBe(403);
-    expect((await prod(1)(req('https'), { params: Promise.resolve({}) })).status).toBe(200);
+    // with no trusted proxy a client's header proves nothing
+    expect((await call(0, 'https')).status).toBe(403);
+    expect((await call(1, 'http')).status).toBe(403);
+    expect((await call(1, 'https')).status).toBe(200);
   });
 });

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { FakeProduct } from './fake-product';
+import type { Caller, FakeProduct } from './fake-product';
 
 /** The REST resources the fake product serves (a few Jira/Connect endpoints and an echo). */
 export function routeRequest(
@@ -8,7 +8,7 @@ export function routeRequest(
   path: string,
   q: URLSearchParams,
   body: string,
-  who: { kind: string; accountId?: string },
+  who: Caller,
   res: ServerResponse,
 ): void {
   const user = (id: string) => {
@@ -35,11 +35,12 @@ export function routeRequest(
     return json(res, 200, { globalPermissions: granted, projectPermissions: [] });
   }
   if (method === 'GET' && (m = /^\/rest\/atlassian-connect\/1\/addons\/([^/]+)$/.exec(path))) {
-    if (decodeURIComponent(m[1]!) !== fake.site.appKey) return json(res, 404, { message: 'no such app' });
-    return json(res, 200, { key: fake.site.appKey, version: '1.0.0', state: 'ENABLED', ...(fake.license ? { license: fake.license } : {}) });
+    if (decodeURIComponent(m[1]!) !== who.site.appKey) return json(res, 404, { message: 'no such app' });
+    const license = fake.licenseOf(who.site);
+    return json(res, 200, { key: who.site.appKey, version: '1.0.0', state: 'ENABLED', ...(license ? { license } : {}) });
   }
   if (path.startsWith('/rest/test/echo')) {
-    return json(res, 200, { method, path, query: Object.fromEntries(q), body: body || null, auth: who.kind, accountId: who.accountId ?? null });
+    return json(res, 200, { method, path, query: Object.fromEntries(q), body: body || null, auth: who.kind, site: who.site.clientKey, accountId: who.accountId ?? null });
   }
   return json(res, 404, { errorMessages: ['not found'] });
 }

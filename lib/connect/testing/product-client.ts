@@ -1,16 +1,16 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Tenant } from '../../tenants/types';
-import { ProductClient, type ProductClientOptions } from '../client';
-import { FakeProduct, type FakeSite } from './fake-product';
+import { ProductClient, type ProductClientOptions } from '../product/client';
+import type { Tenant } from '../tenants/types';
+import type { FakeProduct, FakeSite } from './fake-product';
 
-/** Shared set-up of the product client suites and the client benchmark. */
+/** Set-up of the product client's suites and benchmark: a tenant directory over fake sites, a fast client. */
 
-export const APP_KEY = 'com.example.product-client-test';
+export const TEST_APP_KEY = 'com.example.product-client-test';
 
 export function newFakeSite(overrides: Partial<FakeSite> = {}): FakeSite {
   return {
     clientKey: `ck-${randomUUID()}`,
-    appKey: APP_KEY,
+    appKey: TEST_APP_KEY,
     sharedSecret: randomBytes(32).toString('base64url'),
     oauthClientId: `oauth-${randomUUID().slice(0, 8)}`,
     ...overrides,
@@ -27,7 +27,7 @@ export function tenantOf(fake: FakeProduct, overrides: Partial<Tenant> = {}): Te
     displayUrl: null,
     productType: fake.site.productType ?? 'jira',
     cloudId: null,
-    oauthClientId: fake.site.oauthClientId,
+    oauthClientId: fake.site.oauthClientId ?? null,
     description: null,
     serverVersion: null,
     pluginsVersion: null,
@@ -66,7 +66,7 @@ export class TenantDirectory {
 /** Client options with delays scaled down so a suite runs in seconds. */
 export function fastClient(dir: TenantDirectory, fake: FakeProduct, opts: Partial<ProductClientOptions> = {}): ProductClient {
   return new ProductClient({
-    appKey: APP_KEY,
+    appKey: TEST_APP_KEY,
     resolveTenant: dir.resolve,
     authServerUrl: fake.authServerUrl,
     timeoutMs: 2_000,

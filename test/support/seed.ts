@@ -1,69 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { openDatabase, type Database } from '@/lib/db/open';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
 import { PrismaTenantStore } from 'atlassian-connect-next/prisma';
 import { createTestRuntime } from 'atlassian-connect-next/testing';
-import { freshPostgresDatabase } from '@/test/support/app-server';
 
-/**
- * Test helpers for the data lifecycle suites: a migrated database (PGlite in-process in a temp
- * dir, or a fresh PostgreSQL database when TEST_DATABASE_URL is set) and a seeded site.
- */
-
-export const dbKind = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite';
-
-export interface TestDb extends Database {
-  /** A second, independent connection to the same database (PostgreSQL only; PGlite has one owner). */
-  second(): Promise<Database | null>;
-}
-
-export async function openTestDb(): Promise<TestDb> {
-  if (process.env.TEST_DATABASE_URL) {
-    const url = await freshPostgresDatabase();
-    const d = await openDatabase({ databaseUrl: url, dataDir: '' });
-    const extra: Database[] = [];
-    return {
-      ...d,
-      second: async () => {
-        const s = await openDatabase({ databaseUrl: url, dataDir: '', skipMigrations: true });
-        extra.push(s);
-        return s;
-      },
-      close: async () => {
-        for (const s of extra) await s.close();
-        await d.close();
-        await dropDatabase(url);
-      },
-    };
-  }
-  const dir = mkdtempSync(path.join(process.env.RET_TMP ?? tmpdir(), 'ret-db-'));
-  const d = await openDatabase({ dataDir: dir });
-  return {
-    ...d,
-    second: async () => null,
-    close: async () => {
-      await d.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-/** Drops a database made by freshPostgresDatabase() (test databases only). */
-export async function dropDatabase(url: string): Promise<void> {
-  const name = new URL(url).pathname.slice(1);
-  if (!/^t_[a-z0-9_]+$/.test(name)) return;
-  const { default: pg } = await import('pg');
-  const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  } finally {
-    await admin.end();
-  }
-}
+/** Data for the data lifecycle suites (retention, purge, GDPR): a site with a row in every per-tenant table. */
 
 /** One key for every test store, so secrets sealed through one can be read through another. */
 export const TEST_SECRET_KEY = randomBytes(32);

@@ -2,10 +2,10 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '@/lib/db/open';
-import { freshPostgresDatabase } from '@/test/support/app-server';
-import { SwrCache } from '../product/swr-cache';
-import { PrismaProductCacheStore } from './product-cache-store';
+import { SwrCache } from 'atlassian-connect-next';
+import { PrismaProductCacheStore } from 'atlassian-connect-next/prisma';
+import { freshPostgresDatabase } from '@/test/support/database';
+import { openDatabase, type Database } from './open';
 
 // PGlite in a private dir under .tmp/rest-*, or a fresh PostgreSQL database when TEST_DATABASE_URL is set.
 let db: Database;
