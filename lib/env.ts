@@ -70,8 +70,8 @@ const schema = z.object({
    * marked `degraded`. The lookups go on in the background and fill the caches for the next view.
    */
   PRODUCT_RENDER_BUDGET_MS: int(50, 10_000).default(800),
-  /** Where `next build` wrote the app (next.config.js reads the same variable); the page shells are read from it. */
-  NEXT_DIST_DIR: z.string().min(1).default('.next'),
+  /** The port this server listens on (`next start` and `next dev` set it); the page shells are fetched from it on loopback. */
+  PORT: int(1, 65_535).default(3000),
   FORGE_APP_ID: z
     .string()
     .regex(/^(ari:cloud:ecosystem::app\/)?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'the Forge app UUID or ari:cloud:ecosystem::app/<uuid>')

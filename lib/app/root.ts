@@ -110,7 +110,7 @@ async function build(): Promise<App> {
     checklists,
     preferences: createPreferencesRepository(prisma),
     jobs,
-    renderShell: createShellRenderer({ apJsUrl: env.AP_JS_URL, baseUrl: env.APP_BASE_URL, distDir: env.NEXT_DIST_DIR, production: env.NODE_ENV === 'production' }),
+    renderShell: createShellRenderer({ apJsUrl: env.AP_JS_URL, localOrigin: `http://127.0.0.1:${env.PORT}`, cache: env.NODE_ENV === 'production' }),
   };
 }
 

@@ -8,7 +8,7 @@ import { ConnectError } from './errors';
  * from an unauthenticated header, so it is checked to be a plain token before it goes into a URL
  * (no path traversal, no other host), and every random kid an attacker sends is bounded three
  * ways: an unknown kid is remembered (negative cache) so it costs one fetch, at most a few fetches
- * run at once (the rest answer 503 at once), and good keys expire so memory and trust are bounded.
+ * run at once (the rest answer 429 at once), and good keys expire so memory and trust are bounded.
  * https://developer.atlassian.com/cloud/jira/platform/security-for-connect-apps/#validating-installation-lifecycle-requests
  */
 const KID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -53,7 +53,9 @@ export class InstallKeyStore {
     const running = this.inflight.get(kid);
     if (running) return running;
     if (this.inflight.size >= (this.opts.maxConcurrentFetches ?? 4)) {
-      throw new ConnectError('INSTALL_KEYS_UNAVAILABLE', 'too many install key fetches in flight');
+      // The caller is sending unknown kids faster than they can be looked up: "slow down" (429),
+      // not a server fault. The product retries a refused install.
+      throw new ConnectError('RATE_LIMITED', 'too many install key fetches in flight', { publicMessage: 'Too many requests, try again shortly' });
     }
     const p = this.fetchKey(kid)
       .then((key) => {

@@ -188,11 +188,11 @@ describe('install keys: what a random kid can cost', () => {
     expect(hits).toBe(4); // its negative entry expired too
   });
 
-  it('caps fetches in flight: past the cap a random kid is refused at once (503), not fetched', async () => {
+  it('caps fetches in flight: past the cap a random kid is refused at once (429, slow down), not fetched', async () => {
     gate = new Promise((r) => (release = r));
     const keys = new InstallKeyStore({ cdnUrl, maxConcurrentFetches: 2 });
     const slow = [keys.get('r-1'), keys.get('r-2')].map((p) => p.catch((e: unknown) => e));
-    await expect(keys.get('r-3')).rejects.toMatchObject({ code: 'INSTALL_KEYS_UNAVAILABLE', status: 503 });
+    await expect(keys.get('r-3')).rejects.toMatchObject({ code: 'RATE_LIMITED', status: 429 });
     // the same kid again shares the fetch in flight
     const again = keys.get('r-1').catch((e: unknown) => e);
     release();

@@ -43,6 +43,7 @@ export function errorResponse(rt: Pick<ConnectRuntime, 'log'>, err: unknown, hea
   const res = Response.json(errorBody(e), { status: e.status, headers });
   res.headers.set('Cache-Control', 'no-store');
   if (e.status === 401) res.headers.set('WWW-Authenticate', 'JWT realm="connect"');
+  if (e.status === 429 && !res.headers.has('Retry-After')) res.headers.set('Retry-After', '1');
   return res;
 }
 

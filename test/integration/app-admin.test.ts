@@ -69,13 +69,21 @@ describe('admin page', () => {
 });
 
 describe('only site admins change settings', () => {
-  it('an ordinary user with a token from the issue panel gets 403 ADMIN_REQUIRED, and nothing changes', async () => {
-    const panelSession = `Bearer ${(await sessionFor(app.url, site, USER)).token}`;
-    const panelContext = `JWT ${await contextToken(site, USER)}`;
-    for (const auth of [panelSession, panelContext, await adminSession(USER)]) {
-      const r = await call('PUT', '/api/settings', auth, { version: 0, settings: SETTINGS });
-      expect([r.status, r.json.error.code]).toEqual([403, 'ADMIN_REQUIRED']);
+  it('settings are saved only from the admin page: a panel session or a context JWT gets 403 SESSION_REQUIRED, even an admin\'s', async () => {
+    for (const who of [ADMIN, USER]) {
+      const panelSession = `Bearer ${(await sessionFor(app.url, site, who)).token}`;
+      const panelContext = `JWT ${await contextToken(site, who)}`;
+      for (const auth of [panelSession, panelContext]) {
+        const r = await call('PUT', '/api/settings', auth, { version: 0, settings: SETTINGS });
+        expect([r.status, r.json.error.code]).toEqual([403, 'SESSION_REQUIRED']);
+      }
     }
+    expect((await call('GET', '/api/settings', await adminSession(ADMIN))).json.version).toBe(0);
+  });
+
+  it('an ordinary user on the admin page gets 403 ADMIN_REQUIRED, and nothing changes', async () => {
+    const r = await call('PUT', '/api/settings', await adminSession(USER), { version: 0, settings: SETTINGS });
+    expect([r.status, r.json.error.code]).toEqual([403, 'ADMIN_REQUIRED']);
     expect(product.requests.filter((r) => r.site && r.path === '/rest/api/3/permissions/check').length).toBeGreaterThan(0);
     expect((await call('GET', '/api/settings', await adminSession(ADMIN))).json.version).toBe(0);
   });
@@ -109,7 +117,7 @@ describe('only site admins change settings', () => {
 describe('settings drive the panel', () => {
   it('applies the default checklist once; an emptied checklist is not refilled', async () => {
     const auth = `Bearer ${(await sessionFor(app.url, site, USER, { issueId: '50001' })).token}`;
-    const [first, second] = await Promise.all([call('GET', '/api/checklists/50001?projectKey=CHK', auth), call('GET', '/api/checklists/50001?projectKey=CHK', auth)]);
+    const [first, second] = await Promise.all([call('GET', '/api/checklists/50001', auth), call('GET', '/api/checklists/50001', auth)]);
     expect([first.json.templateApplied, second.json.templateApplied].filter(Boolean)).toHaveLength(1);
     const items = (await call('GET', '/api/checklists/50001', auth)).json.items;
     expect(items.map((i: { text: string }) => i.text)).toEqual(['Reproduce', 'Fix', 'Review']);
@@ -128,12 +136,17 @@ describe('settings drive the panel', () => {
     const next = { template: { enabled: false, items: [] }, projects: { mode: 'listed', keys: ['abc', 'CHK'] }, showCheckedBy: false };
     const saved = await call('PUT', '/api/settings', admin, { version: current.version, settings: next });
     expect(saved.json.settings.projects.keys).toEqual(['ABC', 'CHK']);
+    // The project is the one the product signed into the page URL, never one the client names.
+    const other = `Bearer ${(await sessionFor(app.url, site, USER, { issueId: '50004', projectKey: 'OTHER', issueKey: 'OTHER-4' })).token}`;
+    expect((await call('GET', '/api/checklists/50004', other)).json).toMatchObject({ enabled: false, items: [] });
+    expect((await call('GET', '/api/checklists/50004?projectKey=CHK', other)).json).toMatchObject({ enabled: false, items: [] });
+    const refused = await call('POST', '/api/checklists/50004/items', other, { text: 'x' });
+    expect([refused.status, refused.json.error.code]).toEqual([403, 'FORBIDDEN']);
     const auth = `Bearer ${(await sessionFor(app.url, site, USER, { issueId: '50003' })).token}`;
-    expect((await call('GET', '/api/checklists/50003?projectKey=OTHER', auth)).json).toMatchObject({ enabled: false, items: [] });
     const item = (await call('POST', '/api/checklists/50003/items', auth, { text: 'x' })).json.item;
     const checked = await call('PATCH', `/api/checklists/50003/items/${item.id}`, auth, { version: 1, checked: true });
     expect(checked.json.item).toMatchObject({ checked: true, checkedBy: null, checkedAt: null });
-    expect((await call('GET', '/api/checklists/50003?projectKey=CHK', auth)).json).toMatchObject({ enabled: true, showCheckedBy: false, people: {} });
+    expect((await call('GET', '/api/checklists/50003?projectKey=OTHER', auth)).json).toMatchObject({ enabled: true, showCheckedBy: false, people: {} });
     const summary = (await call('GET', '/api/settings', admin)).json.summary;
     expect(summary).toMatchObject({ issues: 2, items: 1, checked: 1 });
   });

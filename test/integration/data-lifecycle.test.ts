@@ -3,7 +3,7 @@ import { HSTS_MAX_AGE_SECONDS } from '@/lib/policies/facts';
 import type { AppServer } from '../../scripts/stack';
 import { testDatabaseKind } from '../support/database';
 import { FakeProduct } from 'atlassian-connect-next/testing';
-import { contextToken, FakeKeys, install, newSite, startAppWithProduct, type Site } from '../support/product';
+import { contextToken, FakeKeys, install, newSite, sessionFor, startAppWithProduct, type Site } from '../support/product';
 
 /**
  * Data lifecycle over real HTTP against the built app: the published policies state the
@@ -37,6 +37,8 @@ afterAll(async () => {
 
 const get = (path: string, headers: Record<string, string> = {}) => fetch(app.url + path, { headers });
 const jwt = async (accountId?: string, issueId?: string) => `JWT ${await contextToken(site, accountId, { issueId })}`;
+/** A session of the admin page (its data controls' calls carry it). */
+const adminPage = async (accountId: string) => `Bearer ${(await sessionFor(app.url, site, accountId, {}, '/admin')).token}`;
 async function api(method: string, path: string, auth: string | undefined, body?: unknown) {
   const res = await fetch(app.url + path, {
     method,
@@ -90,13 +92,17 @@ describe('admin data controls', () => {
     expect(JSON.parse((await api('GET', '/api/admin/data', await jwt(USER))).text).canManage).toBe(false);
   });
 
-  it('export and delete-all are for site admins only', async () => {
+  it('export and delete-all are for site admins only, from the admin page', async () => {
     expect((await api('GET', '/api/admin/data/export', undefined)).status).toBe(401);
-    const forbidden = await api('GET', '/api/admin/data/export', await jwt(USER));
+    const forbidden = await api('GET', '/api/admin/data/export', await adminPage(USER));
     expect(forbidden.status).toBe(403);
     expect(JSON.parse(forbidden.text).error.code).toBe('ADMIN_REQUIRED');
-    expect((await api('GET', '/api/admin/data/export', await jwt())).status).toBe(403); // anonymous
-    expect((await api('POST', '/api/admin/data/delete-all', await jwt(USER), { confirm: new URL(product.url).host })).status).toBe(403);
+    expect((await api('POST', '/api/admin/data/delete-all', await adminPage(USER), { confirm: new URL(product.url).host })).status).toBe(403);
+    // Not with a context JWT, nor a panel's session: not even a site admin's.
+    for (const auth of [await jwt(ADMIN), await jwt(), `Bearer ${(await sessionFor(app.url, site, ADMIN)).token}`]) {
+      const r = await api('POST', '/api/admin/data/delete-all', auth, { confirm: new URL(product.url).host });
+      expect([r.status, JSON.parse(r.text).error.code]).toEqual([403, 'SESSION_REQUIRED']);
+    }
   });
 
   it('exports the site’s data as a JSON download, then deletes it all after confirmation', async () => {
@@ -104,7 +110,7 @@ describe('admin data controls', () => {
     expect((await api('POST', '/api/checklists/10001/items', user, { text: 'Check the logs' })).status).toBe(201);
     expect((await api('PUT', '/api/preferences', user, { hideCompleted: true })).status).toBe(200);
 
-    const admin = await jwt(ADMIN);
+    const admin = await adminPage(ADMIN);
     const exp = await api('GET', '/api/admin/data/export', admin);
     expect(exp.status).toBe(200);
     expect(exp.headers.get('content-type')).toMatch(/^application\/json/);

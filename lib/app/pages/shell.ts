@@ -1,6 +1,4 @@
 import 'server-only';
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { ConnectError } from 'atlassian-connect-next';
 
 /**
@@ -45,11 +43,14 @@ const PREFETCH = `<script>(function(){try{var b=JSON.parse(document.getElementBy
 export interface ShellOptions {
   /** Where the iframes load AP.js from (AP_JS_URL). */
   apJsUrl: string;
-  /** The app's own base URL: in `next dev` (nothing prerendered) shells are fetched from it. */
-  baseUrl: string;
-  /** Where `next build` wrote the app (NEXT_DIST_DIR). */
-  distDir: string;
-  production: boolean;
+  /**
+   * This server's own address on loopback (`next start` and `next dev` set PORT when they
+   * listen): the shells are asked of Next there, as any client would get them — never read from
+   * Next's build folder, and never from a host a request names.
+   */
+  localOrigin: string;
+  /** Keep a shell once fetched (production); `next dev` rebuilds them, so there it is fetched each time. */
+  cache: boolean;
 }
 
 export type ShellRenderer = ReturnType<typeof createShellRenderer>;
@@ -59,14 +60,7 @@ export function createShellRenderer(o: ShellOptions) {
   const apScript = `<script src="${escAttr(o.apJsUrl)}" async></script>`;
 
   async function load(name: ShellName): Promise<Shell> {
-    const file = path.join(process.cwd(), o.distDir, 'server', 'app', 'shell', `${name}.html`);
-    try {
-      return split(await readFile(file, 'utf8'), name);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
-    // `next dev` prerenders nothing: fetch the shell from this server instead (not cached in dev).
-    const res = await fetch(`${o.baseUrl}/shell/${name}`);
+    const res = await fetch(`${o.localOrigin}/shell/${name}`, { signal: AbortSignal.timeout(30_000) });
     if (!res.ok) throw new ConnectError('INTERNAL', `shell ${name}: ${res.status}`);
     return split(await res.text(), name);
   }
@@ -75,7 +69,7 @@ export function createShellRenderer(o: ShellOptions) {
     let s = shells.get(name);
     if (!s) {
       s = load(name);
-      if (o.production) shells.set(name, s);
+      if (o.cache) shells.set(name, s);
       s.catch(() => shells.delete(name));
     }
     return s;
