@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProductApiError } from './errors';
 import { getMyself } from './reads';
-import { FakeProduct, fastClient, newFakeSite, TenantDirectory, tenantOf, TestClock } from '../testing';
+import { FakeProduct, newFakeSite, TenantDirectory, tenantOf, TestClock } from '../testing';
+import { fastClient } from '../testing/product-client';
 
 const fakes: FakeProduct[] = [];
 async function fake(overrides: Parameters<typeof newFakeSite>[0] = {}, clock?: TestClock): Promise<FakeProduct> {

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProductClient } from './client';
 import { ProductApiError } from './errors';
-import { FakeProduct, fastClient, newFakeSite, TenantDirectory, tenantOf } from '../testing';
+import { FakeProduct, newFakeSite, TenantDirectory, tenantOf } from '../testing';
+import { fastClient } from '../testing/product-client';
 
 const fakes: FakeProduct[] = [];
 async function setup(opts: Parameters<typeof fastClient>[2] = {}): Promise<{ site: FakeProduct; client: ProductClient; ck: string; dir: TenantDirectory }> {

@@ -7,7 +7,8 @@ import { CachedProductReads } from './cached-reads';
 import { createLicenseResolver } from './license';
 import { checkGlobalPermission, getAppLicense, getIssue, getUser } from './reads';
 import { SwrCache } from './swr-cache';
-import { FakeProduct, fastClient, newFakeSite, TenantDirectory, tenantOf, TEST_APP_KEY, type FakeSite } from '../testing';
+import { FakeProduct, newFakeSite, TenantDirectory, tenantOf, TEST_APP_KEY, type FakeSite } from '../testing';
+import { fastClient } from '../testing/product-client';
 
 const issueShapeThatEchoLacks = z.object({ id: z.string() });
 const fakes: FakeProduct[] = [];

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CachedProductReads } from './cached-reads';
 import { ProductApiError } from './errors';
 import { SwrCache, type SwrStore } from './swr-cache';
-import { FakeProduct, fastClient, newFakeSite, TenantDirectory, tenantOf, TEST_APP_KEY, TestClock } from '../testing';
+import { FakeProduct, newFakeSite, TenantDirectory, tenantOf, TEST_APP_KEY, TestClock } from '../testing';
+import { fastClient } from '../testing/product-client';
 
 const fakes: FakeProduct[] = [];
 afterEach(async () => {

@@ -1,7 +1,7 @@
 import { createQueryStringHash, encodeSymmetric, fromMethodAndUrl } from 'atlassian-jwt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeProduct } from './fake-product';
-import { newFakeSite } from './product-client';
+import { newFakeSite } from './fake-sites';
 
 /**
  * The fake product refuses what Jira refuses. Tokens here are made with atlassian-jwt directly,

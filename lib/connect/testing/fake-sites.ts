@@ -1,0 +1,63 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Tenant } from '../tenants/types';
+import type { FakeProduct, FakeSite } from './fake-product';
+
+/** Fake sites and the tenant records an app would hold for them, with a clock tests move by hand. */
+
+export const TEST_APP_KEY = 'com.example.product-client-test';
+
+export function newFakeSite(overrides: Partial<FakeSite> = {}): FakeSite {
+  return {
+    clientKey: `ck-${randomUUID()}`,
+    appKey: TEST_APP_KEY,
+    sharedSecret: randomBytes(32).toString('base64url'),
+    oauthClientId: `oauth-${randomUUID().slice(0, 8)}`,
+    ...overrides,
+  };
+}
+
+/** The tenant record the app would hold for a fake site (its current baseUrl). */
+export function tenantOf(fake: FakeProduct, overrides: Partial<Tenant> = {}): Tenant {
+  return {
+    clientKey: fake.site.clientKey,
+    appKey: fake.site.appKey,
+    sharedSecret: fake.site.sharedSecret,
+    baseUrl: fake.baseUrl,
+    displayUrl: null,
+    productType: fake.site.productType ?? 'jira',
+    cloudId: null,
+    oauthClientId: fake.site.oauthClientId ?? null,
+    description: null,
+    serverVersion: null,
+    pluginsVersion: null,
+    serviceEntitlementNumber: null,
+    enabled: true,
+    installedAt: new Date(0),
+    uninstalledAt: null,
+    lastSeenAt: null,
+    forgeInstallationId: null,
+    ...overrides,
+  };
+}
+
+/** A clock tests move by hand (token expiry, cache freshness); starts at the real time. */
+export class TestClock {
+  private offset = 0;
+  now = (): number => Date.now() + this.offset;
+  advance(ms: number): void {
+    this.offset += ms;
+  }
+}
+
+/** A tenant directory the client resolves through; tests change entries between calls. */
+export class TenantDirectory {
+  readonly tenants = new Map<string, Tenant>();
+  lookups = 0;
+  put(t: Tenant): void {
+    this.tenants.set(t.clientKey, t);
+  }
+  resolve = async (clientKey: string): Promise<Tenant | null> => {
+    this.lookups++;
+    return this.tenants.get(clientKey) ?? null;
+  };
+}
