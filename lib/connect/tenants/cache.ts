@@ -16,7 +16,7 @@ interface Entry {
 }
 
 /** How long a re-read that found the same secret suppresses further re-reads of that tenant. */
-const QUIET_MS = 100;
+export const QUIET_MS = 100;
 
 /**
  * In-process tenant cache for the request path: a short TTL (so with several instances a
@@ -30,11 +30,13 @@ export class TenantCache {
     private readonly store: TenantStore,
     private readonly ttlMs: number,
     private readonly maxEntries = 10_000,
+    /** Clock for the TTL and the quiet window (tests move it by hand). */
+    private readonly now: () => number = Date.now,
   ) {}
 
   get(clientKey: string): Promise<CachedTenant | null> {
     const hit = this.entries.get(clientKey);
-    if (hit && hit.expires > Date.now()) return hit.value;
+    if (hit && hit.expires > this.now()) return hit.value;
     return this.load(clientKey).value;
   }
 
@@ -45,13 +47,13 @@ export class TenantCache {
    */
   refresh(clientKey: string): Promise<CachedTenant | null> {
     const hit = this.entries.get(clientKey);
-    if (hit && (hit.pending || hit.quietUntil > Date.now())) return hit.value;
+    if (hit && (hit.pending || hit.quietUntil > this.now())) return hit.value;
     const previous = hit?.value.catch(() => null);
     const entry = this.load(clientKey);
     void entry.value.then(
       async (fresh) => {
         const before = await previous;
-        if (!before || !fresh || before.tenant.sharedSecret === fresh.tenant.sharedSecret) entry.quietUntil = Date.now() + QUIET_MS;
+        if (!before || !fresh || before.tenant.sharedSecret === fresh.tenant.sharedSecret) entry.quietUntil = this.now() + QUIET_MS;
       },
       () => undefined,
     );
@@ -67,7 +69,7 @@ export class TenantCache {
   }
 
   private load(clientKey: string): Entry {
-    const entry: Entry = { value: Promise.resolve(null), expires: Date.now() + this.ttlMs, pending: true, quietUntil: 0 };
+    const entry: Entry = { value: Promise.resolve(null), expires: this.now() + this.ttlMs, pending: true, quietUntil: 0 };
     entry.value = this.store.find(clientKey).then(async (tenant) => (tenant ? { tenant, key: await hmacKey(tenant.sharedSecret) } : null));
     this.entries.set(clientKey, entry);
     entry.value.then(
