@@ -63,13 +63,16 @@ export class TenantDirectory {
   };
 }
 
-/** Client options with delays scaled down so a suite runs in seconds. */
+/**
+ * Client options with delays scaled down so a suite runs in seconds. The default deadline is far
+ * beyond any local round trip on a busy machine: tests about deadlines set their own.
+ */
 export function fastClient(dir: TenantDirectory, fake: FakeProduct, opts: Partial<ProductClientOptions> = {}): ProductClient {
   return new ProductClient({
     appKey: APP_KEY,
     resolveTenant: dir.resolve,
     authServerUrl: fake.authServerUrl,
-    timeoutMs: 2_000,
+    timeoutMs: 30_000,
     retry: { maxRetries: 4, baseDelayMs: 5, maxDelayMs: 30, jitter: [0.7, 1.3] },
     breaker: { failureThreshold: 5, halfOpenAfterMs: 300 },
     minAttemptMs: 20,
