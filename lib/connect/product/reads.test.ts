@@ -71,7 +71,8 @@ describe('typed reads', () => {
 describe('license for context-JWT API calls (ApiAuthOptions.resolveLicense)', () => {
   function resolver(client: ReturnType<typeof fastClient>, whenAbsent: 'licensed' | 'unlicensed') {
     const reads = new CachedProductReads(client, new SwrCache({ freshMs: 60_000 }), { appKey: APP_KEY });
-    return createLicenseResolver(reads, { whenAbsent, timeoutMs: 300 });
+    // The site is local: a generous budget, so only "down" (refused at once) can end a lookup empty.
+    return createLicenseResolver(reads, { whenAbsent, timeoutMs: 30_000 });
   }
 
   it('is licensed only when the product says the license is active', async () => {
