@@ -15,8 +15,12 @@ export default defineConfig({
     pool: 'forks',
     // Integration suites each start the built app; two at a time suit a 2-core machine.
     maxWorkers: 2,
-    testTimeout: 30_000,
+    // Safety nets against a hang, not assertions: generous enough for a machine shared with
+    // other builds (an embedded database opens in ~3 s idle and 30 s under load).
+    testTimeout: 120_000,
     hookTimeout: 120_000,
+    // A forgotten .only must fail the run, locally as in CI: it silently skips the rest.
+    allowOnly: false,
     globalSetup: ['test/support/global-setup.ts'],
   },
 });

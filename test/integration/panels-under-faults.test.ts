@@ -86,7 +86,7 @@ async function checkedUnnamed(site: Site, issueId: string, checker: string, text
   product.clearFaults();
 }
 
-describe('the issue panel', { timeout: 12 * SLOW_MS }, () => {
+describe('the issue panel', () => {
   it('answers within the budget when the product is slow, without the names, then has them next time', async () => {
     const site = await freshSite();
     const checker = `acc-slow-${++n}`;
@@ -164,7 +164,7 @@ describe('the issue panel', { timeout: 12 * SLOW_MS }, () => {
   });
 });
 
-describe('the admin page', { timeout: 12 * SLOW_MS }, () => {
+describe('the admin page', () => {
   it('answers within the budget when the product is slow: signed license shown, editing off until the admin right is confirmed', async () => {
     const site = await freshSite();
     const admin = `acc-admin-${++n}`;
