@@ -35,7 +35,7 @@ describe('personal data reporting through the emulator', () => {
     });
     const results = await emu.install('jira');
     if (!results.every((r) => r.ok)) throw new Error(`install failed: ${JSON.stringify(results)}\n${app.output()}`);
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     await app?.stop();
     await emu?.stop();

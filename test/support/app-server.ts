@@ -76,7 +76,8 @@ export async function startApp(opts: StartAppOptions = {}): Promise<AppServer> {
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const deadline = Date.now() + 60_000;
+  // A hang guard, not a target: on a loaded machine the embedded database alone takes 90 s to open.
+  const deadline = Date.now() + 240_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`app exited (${child.exitCode}):\n${out}`);
     try {
