@@ -18,8 +18,8 @@ export default defineConfig({
     // Safety nets against a hang, not assertions: generous enough for a machine shared with
     // other builds (an embedded database opens in ~3 s idle and 30 s under load).
     testTimeout: 120_000,
-    // Set-up starts the built app (its embedded database takes 90 s to open under load).
-    hookTimeout: 300_000,
+    // Set-up starts the built app (its embedded database took 210 s to open at load 25).
+    hookTimeout: 600_000,
     // A forgotten .only must fail the run, locally as in CI: it silently skips the rest.
     allowOnly: false,
     globalSetup: ['test/support/global-setup.ts'],

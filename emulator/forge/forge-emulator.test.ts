@@ -46,6 +46,8 @@ beforeAll(async () => {
       FORGE_APP_ID: EMULATOR_FORGE_APP_ID,
       FORGE_JWKS_URL: `${emu.url}/.well-known/jwks.json`,
       FORGE_JWKS_COOLDOWN_SECONDS: '1',
+      // A healthy local product: a slow machine must not turn a complete answer into a degraded one.
+      PRODUCT_RENDER_BUDGET_MS: '10000',
     },
   });
   const installed = await emu.install('jira');

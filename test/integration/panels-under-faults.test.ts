@@ -15,7 +15,9 @@ import { FakeProduct, Keys, install, newSite, sessionFor, startAppWithProduct, t
  * would be due"; the 1.5 s render target is bench:faults' to measure. Background work is
  * awaited by polling what it changes.
  */
-const BUDGET_MS = 1_000;
+// Room for a healthy local round trip on a loaded machine: the half of the reads that meet a healthy
+// product must come back complete.
+const BUDGET_MS = 2_000;
 /** The slow product answers after five budgets: an answer before that did not wait for it. */
 const SLOW_MS = 5 * BUDGET_MS;
 /** The shortest delay Atlassian's algorithm waits before retrying a 503 (no Retry-After). */

@@ -49,5 +49,5 @@ describe(`scheduled purge inside the running app (${testDatabaseKind})`, () => {
       await d.close();
       if (databaseUrl) await dropDatabase(databaseUrl);
     }
-  }, 300_000);
+  }, 900_000);
 });

@@ -57,7 +57,11 @@ export async function startApp(opts: StartAppOptions = {}): Promise<AppServer> {
   const url = `http://localhost:${port}`;
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), 'connect-app-'));
   let out = '';
-  const child: ChildProcess = spawn('node', ['node_modules/next/dist/bin/next', 'start', '-p', String(port), '-H', '127.0.0.1'], {
+  // The server keeps idle connections longer than the tests' fetch (undici closes its own after
+  // 4 s): with Node's default 5 s, a client starved of CPU for a second reuses a socket the
+  // server has just closed (ECONNRESET).
+  const args = ['node_modules/next/dist/bin/next', 'start', '-p', String(port), '-H', '127.0.0.1', '--keepAliveTimeout', '65000'];
+  const child: ChildProcess = spawn('node', args, {
     cwd: process.cwd(),
     env: {
       ...process.env,
@@ -76,8 +80,8 @@ export async function startApp(opts: StartAppOptions = {}): Promise<AppServer> {
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  // A hang guard, not a target: on a loaded machine the embedded database alone takes 90 s to open.
-  const deadline = Date.now() + 240_000;
+  // A hang guard, not a target: at load 25 on two cores the embedded database took 210 s to open.
+  const deadline = Date.now() + 540_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`app exited (${child.exitCode}):\n${out}`);
     try {

@@ -20,7 +20,7 @@ beforeAll(async () => {
     dir = mkdtempSync(path.join('.tmp', 'rest-db-'));
     db = await openDatabase({ dataDir: path.resolve(dir) });
   }
-}, 300_000);
+}, 600_000);
 afterAll(async () => {
   await db?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
