@@ -20,10 +20,15 @@ export default defineConfig({
     pool: 'forks',
     // Integration suites each start the built app; two at a time suit a 2-core machine.
     maxWorkers: 2,
-    testTimeout: 30_000,
-    // A suite's beforeAll may first wait for the run's one build of the app (scripts/stack builds
-    // it when the sources changed; `npm test` builds it before this stage).
-    hookTimeout: 300_000,
+    // Safety nets against a hang, not assertions: generous enough for a machine shared with
+    // other builds (an embedded database opens in ~3 s idle and 30 s under load).
+    testTimeout: 120_000,
+    // Set-up may first wait for the run's one build of the app (scripts/stack builds it when the
+    // sources changed; `npm test` builds it before this stage), then starts it (its embedded
+    // database took 210 s to open at load 25).
+    hookTimeout: 600_000,
+    // A forgotten .only must fail the run, locally as in CI: it silently skips the rest.
+    allowOnly: false,
     globalSetup: ['test/support/global-setup.ts'],
   },
 });

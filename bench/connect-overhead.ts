@@ -31,6 +31,9 @@ const { values: args } = parseArgs({
   },
 });
 
+/** Authenticated throughput at least this share of its unauthenticated twin's. */
+const MIN_TWIN_RATIO = 0.9;
+
 interface Target {
   name: string;
   base: string;
@@ -93,33 +96,42 @@ async function main(): Promise<void> {
       for (const t of targets) {
         const r = runWrk(t.base, t.paths, { seconds: Number(args.seconds), connections: Number(args.connections), headers: t.headers });
         runs[t.name]!.push(r);
-        console.log(`run ${i + 1} ${t.name.padEnd(10)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50ms.toFixed(1)} ms  p99 ${r.p99ms.toFixed(1)} ms  errors ${r.errors}`);
+        console.log(`run ${i + 1} ${t.name.padEnd(10)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50ms.toFixed(1)} ms  p99 ${r.p99ms.toFixed(1)} ms  ok ${Math.max(0, r.requests - r.errors)}/${r.requests}  errors ${r.errors}`);
       }
     }
     const med = Object.fromEntries(
-      Object.entries(runs).map(([k, rs]) => [k, { rps: median(rs.map((r) => r.rps)), p50ms: median(rs.map((r) => r.p50ms)), p99ms: median(rs.map((r) => r.p99ms)), errors: rs.reduce((a, r) => a + r.errors, 0) }]),
+      Object.entries(runs).map(([k, rs]) => [
+        k,
+        { rps: median(rs.map((r) => r.rps)), p50ms: median(rs.map((r) => r.p50ms)), p99ms: median(rs.map((r) => r.p99ms)), requests: rs.reduce((a, r) => a + r.requests, 0), errors: rs.reduce((a, r) => a + r.errors, 0) },
+      ]),
     );
-    console.log('\nmedians');
-    console.log('target       req/s    p50 ms   p99 ms  errors');
-    for (const [k, m] of Object.entries(med)) console.log(`${k.padEnd(10)} ${m.rps.toFixed(0).padStart(7)} ${m.p50ms.toFixed(1).padStart(8)} ${m.p99ms.toFixed(1).padStart(8)} ${String(m.errors).padStart(7)}`);
+    console.log('\nmedians (ok: answered 2xx/3xx, over all runs)');
+    console.log('target       req/s    p50 ms   p99 ms                ok  errors');
+    for (const [k, m] of Object.entries(med)) {
+      const ok = `${Math.max(0, m.requests - m.errors)}/${m.requests}`;
+      console.log(`${k.padEnd(10)} ${m.rps.toFixed(0).padStart(7)} ${m.p50ms.toFixed(1).padStart(8)} ${m.p99ms.toFixed(1).padStart(8)} ${ok.padStart(17)} ${String(m.errors).padStart(7)}`);
+    }
     const ratios = {
       'page / page-open': med.page!.rps / med['page-open']!.rps,
       'api / api-open': med.api!.rps / med['api-open']!.rps,
       'page / bare-page': med.page!.rps / med['bare-page']!.rps,
       'api / bare-api': med.api!.rps / med['bare-api']!.rps,
     };
-    console.log('\nratios (target: authenticated ≥ 0.90 of its unauthenticated twin)');
-    for (const [k, v] of Object.entries(ratios)) console.log(`${k.padEnd(18)} ${v.toFixed(2)}`);
+    // The target compares each authenticated route with its unauthenticated twin in the same app;
+    // the bare-server ratios are for information.
+    const gated = new Set(['page / page-open', 'api / api-open']);
+    console.log(`\nratios (target: authenticated ≥ ${MIN_TWIN_RATIO.toFixed(2)} of its unauthenticated twin)`);
+    for (const [k, v] of Object.entries(ratios)) console.log(`${k.padEnd(18)} ${v.toFixed(2)}${gated.has(k) ? (v >= MIN_TWIN_RATIO ? '  ok' : '  MISSED') : '  (information)'}`);
     mkdirSync(path.join(root, 'bench/results'), { recursive: true });
     writeFileSync(
       path.join(root, 'bench/results/connect-overhead.json'),
       JSON.stringify({ at: new Date().toISOString(), pinned: hasTaskset, seconds: Number(args.seconds), connections: Number(args.connections), runs, medians: med, ratios }, null, 2),
     );
     const errors = Object.values(med).reduce((a, m) => a + m.errors, 0);
-    if (errors) {
-      console.error(`${errors} errors`);
-      process.exitCode = 1;
-    }
+    const missed = Object.entries(ratios).filter(([k, v]) => gated.has(k) && !(v >= MIN_TWIN_RATIO));
+    if (errors) console.error(`${errors} requests failed (non-2xx/3xx, socket errors or timeouts)`);
+    for (const [k, v] of missed) console.error(`target missed: ${k} = ${v.toFixed(2)} < ${MIN_TWIN_RATIO.toFixed(2)}`);
+    if (errors || missed.length) process.exitCode = 1;
   } finally {
     await bareChild.stop?.();
     await app.stop();

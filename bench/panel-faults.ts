@@ -22,8 +22,10 @@
  *   npm run bench:faults -- [--iterations 120] [--concurrency 4] [--paint 0] [--rebuild]
  *   (the bench build, rebuilt when the sources changed or with --rebuild; BENCH_PORT fixes the app's port)
  *
- * Prints one table (healthy beside the faulted runs); writes bench/results/panel-faults.json;
- * exits 1 if a p99 exceeds the 1.5 s target.
+ * Prints one table (healthy beside the faulted runs, served renders beside their timings);
+ * writes bench/results/panel-faults.json. Timings are of served renders only (complete or
+ * degraded); a render that failed (an error status, the panel's error screen) is counted, never
+ * timed. Exits 1 when any render failed, or a panel/admin p99 exceeds the 1.5 s target.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -64,6 +66,8 @@ interface Row {
   target: 'panel' | 'admin' | 'panel paint';
   scenario: string;
   n: number;
+  served: number;
+  failed: number;
   p50: number;
   p99: number;
   max: number;
@@ -77,7 +81,7 @@ const WARM_BLOCK = 0;
 const blockOf = (s: number) => s + 1;
 
 function row(target: Row['target'], scenario: string, s: Sample): Row {
-  return { target, scenario, n: s.times.length, p50: quantile(s.times, 0.5), p99: quantile(s.times, 0.99), max: s.times.at(-1) ?? NaN, outcomes: s.outcomes };
+  return { target, scenario, n: s.n, served: s.times.length, failed: s.failed, p50: quantile(s.times, 0.5), p99: quantile(s.times, 0.99), max: s.times.at(-1) ?? NaN, outcomes: s.outcomes };
 }
 
 async function seed(appEnv: Record<string, string>, dataDir: string, keys: FakeKeys, site: Site, product: FakeProduct): Promise<void> {
@@ -160,11 +164,12 @@ function report(rows: Row[]): void {
   // Each target's baseline first, its faulted runs under it.
   const order: Row['target'][] = ['panel', 'admin', 'panel paint'];
   rows = [...rows].sort((a, b) => order.indexOf(a.target) - order.indexOf(b.target));
-  const header = ['target', 'scenario', 'n', 'p50 ms', 'p99 ms', 'max ms', 'p99 vs healthy', 'outcomes'];
+  const header = ['target', 'scenario', 'n', 'served', 'p50 ms', 'p99 ms', 'max ms', 'p99 vs healthy', 'outcomes'];
   const lines = rows.map((r) => [
     r.target,
     r.scenario,
     String(r.n),
+    `${r.served}/${r.n}`,
     fmt(r.p50),
     fmt(r.p99),
     fmt(r.max),
@@ -175,8 +180,8 @@ function report(rows: Row[]): void {
       .join(', '),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i >= 2 && i <= 6 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
-  console.log(`\nrender time under product faults: ${N} renders per row, concurrency ${CONCURRENCY}, target p99 <= ${TARGET_P99_MS} ms, node ${process.version}`);
+  const line = (cells: string[]) => cells.map((c, i) => (i >= 2 && i <= 7 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
+  console.log(`\nrender time of served renders under product faults: ${N} renders per row, concurrency ${CONCURRENCY}, target: every render served, p99 <= ${TARGET_P99_MS} ms, node ${process.version}`);
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const l of lines) console.log(line(l));
@@ -187,10 +192,16 @@ function report(rows: Row[]): void {
     path.join(out, 'panel-faults.json'),
     JSON.stringify({ at: new Date().toISOString(), node: process.version, iterations: N, concurrency: CONCURRENCY, targetP99Ms: TARGET_P99_MS, rows }, null, 2),
   );
-  const over = rows.filter((r) => r.target !== 'panel paint' && r.p99 > TARGET_P99_MS);
-  if (over.length) {
-    console.error(`over target: ${over.map((r) => `${r.target}/${r.scenario} p99 ${fmt(r.p99)} ms`).join('; ')}`);
+  const missed = [
+    ...rows.filter((r) => r.failed > 0).map((r) => `${r.target}/${r.scenario}: ${r.failed} of ${r.n} renders failed`),
+    // NaN (nothing served) is a miss too.
+    ...rows.filter((r) => r.target !== 'panel paint' && !(r.p99 <= TARGET_P99_MS)).map((r) => `${r.target}/${r.scenario}: p99 ${fmt(r.p99)} ms > ${TARGET_P99_MS} ms`),
+  ];
+  if (missed.length) {
+    console.error(`target missed:\n  ${missed.join('\n  ')}`);
     process.exitCode = 1;
+  } else {
+    console.log('every render served; every p99 within target');
   }
 }
 

@@ -97,7 +97,7 @@ async function main(): Promise<void> {
       runWrk(app.url, paths, { seconds: 3, connections }); // warm-up: JIT, caches, connection setup
       const r = runWrk(app.url, paths, { seconds, connections });
       results.push({ target: t.name, describe: t.describe, ...r });
-      console.log(`${t.name.padEnd(8)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50ms.toFixed(1)} ms  p99 ${r.p99ms.toFixed(1)} ms  errors ${r.errors}  (${t.describe}, ${body.length} bytes)`);
+      console.log(`${t.name.padEnd(8)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50ms.toFixed(1)} ms  p99 ${r.p99ms.toFixed(1)} ms  ok ${Math.max(0, r.requests - r.errors)}/${r.requests}  errors ${r.errors}  (${t.describe}, ${body.length} bytes)`);
     }
     const by = Object.fromEntries(results.map((r) => [r.target, r]));
     const ratios: Record<string, number> = {};

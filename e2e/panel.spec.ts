@@ -1,13 +1,12 @@
 import AxeBuilder from '@axe-core/playwright';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { expect, test } from './fixtures';
 import { addItem, apiFromFrame, expectFitsContent, GLANCE, itemTexts, PANEL, panelReady } from './support/app';
+import { README_TAG, readmeScreenshot } from './support/screenshots';
 
 /** The reference app's issue panel, as users see it inside the emulated Jira issue view. */
 
 test.describe('the issue panel', () => {
-  test('appears in the issue view and resizes with its content @phone', async ({ product }, testInfo) => {
+  test('appears in the issue view and resizes with its content @phone', { tag: README_TAG }, async ({ product }, testInfo) => {
     await product.issue('DEMO-1');
     const frame = product.frame(PANEL);
     await panelReady(frame);
@@ -19,12 +18,8 @@ test.describe('the issue panel', () => {
     await expectFitsContent(frame);
     await frame.getByTestId('checklist-item').first().getByRole('checkbox').check();
     await expect(frame.getByTestId('checklist-progress')).toHaveAttribute('data-done', '1');
-    if (testInfo.project.name === 'chromium') {
-      const dir = path.join(__dirname, '..', 'docs', 'screenshots');
-      mkdirSync(dir, { recursive: true });
-      await expectFitsContent(frame);
-      await product.iframe(PANEL).page().locator('main').screenshot({ path: path.join(dir, 'issue-panel.png') });
-    }
+    await expectFitsContent(frame);
+    await readmeScreenshot(testInfo, product.iframe(PANEL).page().locator('main'), 'issue-panel.png');
   });
 
   test('opens as an issue glance too', async ({ page, product }) => {

@@ -1,75 +1,124 @@
 #!/usr/bin/env bash
 # The project's test command (`npm test`): static checks, one build, unit + integration suites
-# on the embedded database, the integration suites again on PostgreSQL when TEST_DATABASE_URL
-# is set, then the end-to-end suite in real browsers. Ends with one "N passed, N failed" line.
+# on the embedded database, every suite that touches a database again on PostgreSQL when
+# TEST_DATABASE_URL is set, then the end-to-end suite in real browsers and the WebKitGTK smoke
+# test. Ends with one "N passed, N failed, N skipped" line, then every stage that did not run.
+#
+# Counts cannot flatter a run: each stage's report is deleted before it runs (a crash reports
+# nothing, never the last run's numbers); a suite that fails outside its tests (beforeAll) is a
+# failure and its tests "not run"; Playwright's flaky count is failures. A stage that does not
+# run says why; with CI=true every stage is expected, so a skipped one fails the run.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
-mkdir -p .tmp/reports
-passed=0 failed=0 skipped=0 status=0
+REPORTS=.tmp/reports
+mkdir -p "$REPORTS"
+passed=0 failed=0 skipped=0 not_run=0 status=0
+not_run_stages=()
 
 step() { printf '\n=== %s ===\n' "$*"; }
 
-# vitest's JSON report gives the counts for the closing line.
+fail() {
+  echo "FAILED: $*"
+  failed=$((failed + 1)) status=1
+}
+
+# A stage that does not run: printed with its reason; in CI it was expected, so it fails the run.
+skip_stage() {
+  local stage=$1 reason=$2
+  printf '\n=== %s: SKIPPED (%s) ===\n' "$stage" "$reason"
+  not_run_stages+=("$stage: $reason")
+  if [ "${CI:-}" = "true" ]; then fail "CI expects the stage \"$stage\" to run"; fi
+}
+
+# Adds a stage's counts from its JSON report; a missing report means the runner itself crashed.
 count() {
-  local f=$1
-  [ -f "$f" ] || return 0
-  read -r p fl sk < <(node -e '
-    const r = require(require("path").resolve(process.argv[1]));
-    console.log(r.numPassedTests, r.numFailedTests, (r.numPendingTests||0) + (r.numTodoTests||0));' "$f")
-  passed=$((passed + p)) failed=$((failed + fl)) skipped=$((skipped + sk))
+  local kind=$1 file=$2 p fl sk nr
+  if [ ! -s "$file" ]; then
+    fail "no $kind report ($file): the runner crashed before writing it"
+    return
+  fi
+  if ! read -r p fl sk nr < <(node --import tsx scripts/report-counts.ts "$kind" "$file"); then
+    fail "unreadable $kind report ($file)"
+    return
+  fi
+  echo "stage counts: ${p} passed, ${fl} failed, ${sk} skipped, ${nr} not run"
+  passed=$((passed + p)) failed=$((failed + fl)) skipped=$((skipped + sk)) not_run=$((not_run + nr))
+  if [ "$fl" -gt 0 ]; then status=1; fi
+}
+
+# `vitest_stage <report> <vitest command...>`: a fresh JSON report; a non-zero exit or failures
+# in the report fail the run.
+vitest_stage() {
+  local report=$1
+  shift
+  rm -f "$report"
+  "$@" --reporter=default --reporter=json --outputFile.json="$report" || status=1
+  count vitest "$report"
 }
 
 step "typecheck"
-npx tsc --noEmit -p . || status=1
+npx tsc --noEmit -p . || fail "typecheck"
 
 step "lint"
-npx eslint . --max-warnings 0 || status=1
+npx eslint . --max-warnings 0 || fail "lint"
 
 step "import cycles"
-npm run -s check:cycles || status=1
+npm run -s check:cycles || fail "import cycles"
 
 # The build every later stage starts (scripts/stack): made here once, reused while the sources match.
 step "build"
-npx tsx scripts/stack/build-cli.ts || status=1
-tail -n 40 "${STACK_DIST_DIR:-.next-stack}/stack-build.log" 2>/dev/null | sed -n '/^Route/,$p'
+if npx tsx scripts/stack/build-cli.ts; then
+  tail -n 40 "${STACK_DIST_DIR:-.next-stack}/stack-build.log" 2>/dev/null | sed -n '/^Route/,$p'
+else
+  tail -n 80 "${STACK_DIST_DIR:-.next-stack}/stack-build.log" 2>/dev/null
+  fail "build"
+fi
 
 step "unit + integration (embedded PGlite)"
-env -u TEST_DATABASE_URL npx vitest run --reporter=default --reporter=json --outputFile.json=.tmp/reports/vitest-pglite.json || status=1
-count .tmp/reports/vitest-pglite.json
+vitest_stage "$REPORTS/vitest-pglite.json" env -u TEST_DATABASE_URL npx vitest run
 
 if [ -n "${TEST_DATABASE_URL:-}" ]; then
-  step "integration (PostgreSQL)"
-  npx vitest run test/integration --reporter=default --reporter=json --outputFile.json=.tmp/reports/vitest-postgres.json || status=1
-  count .tmp/reports/vitest-postgres.json
+  # Every suite with a PostgreSQL branch: the integration suites, and the unit suites that open
+  # a database through the test helpers (two purgers at once, migrations, the purge CLI, GDPR
+  # reporting, the product cache, Forge adoption, the emulator's Forge run).
+  mapfile -t pg_units < <(grep -rlE --include='*.test.ts' 'openTestDb|testDatabaseKind|databaseOptions|freshPostgresDatabase|TEST_DATABASE_URL|startApp' lib emulator scripts | sort)
+  step "PostgreSQL: test/integration and ${#pg_units[@]} unit suites that open a database"
+  printf '  %s\n' "${pg_units[@]}"
+  vitest_stage "$REPORTS/vitest-postgres.json" npx vitest run test/integration "${pg_units[@]}"
 else
-  echo "(TEST_DATABASE_URL unset: the PostgreSQL run is skipped; .ci/run sets it)"
+  skip_stage "PostgreSQL" "TEST_DATABASE_URL is not set (.ci/run sets it)"
 fi
 
-if [ -f playwright.config.ts ] && [ "${SKIP_E2E:-0}" != "1" ]; then
+if [ "${SKIP_E2E:-0}" = "1" ]; then
+  skip_stage "end-to-end (Playwright)" "SKIP_E2E=1"
+  skip_stage "WebKitGTK smoke test" "SKIP_E2E=1"
+else
   step "end-to-end (Playwright)"
-  rm -f .tmp/reports/playwright.json
-  PLAYWRIGHT_JSON_OUTPUT_NAME=.tmp/reports/playwright.json npx playwright test --reporter=list,json || status=1
-  if [ -f .tmp/reports/playwright.json ]; then
-    read -r p fl sk < <(node -e '
-      const r = require(process.argv[1]); const s = r.stats || {};
-      console.log((s.expected||0) + (s.flaky||0), s.unexpected||0, s.skipped||0);' "$PWD/.tmp/reports/playwright.json")
-    passed=$((passed + p)) failed=$((failed + fl)) skipped=$((skipped + sk))
-  fi
-fi
+  rm -f "$REPORTS/playwright.json"
+  PLAYWRIGHT_JSON_OUTPUT_NAME="$REPORTS/playwright.json" npx playwright test --reporter=list,json || status=1
+  count playwright "$REPORTS/playwright.json"
 
-# Safari-engine smoke test on WebKitGTK's MiniBrowser, where Debian's webkit2gtk-driver is installed.
-if command -v WebKitWebDriver >/dev/null && [ "${SKIP_E2E:-0}" != "1" ]; then
-  step "WebKitGTK smoke test"
-  npm run -s test:webkit 2>&1 | tee .tmp/reports/webkit.out || status=1
-  if read -r p fl < <(grep -Eo '^[0-9]+ passed, [0-9]+ failed' .tmp/reports/webkit.out | tail -1 | awk '{print $1, $3}'); then
-    passed=$((passed + p)) failed=$((failed + fl))
+  # Safari-engine smoke test on WebKitGTK's MiniBrowser (Debian's webkit2gtk-driver).
+  if ! command -v WebKitWebDriver > /dev/null; then
+    skip_stage "WebKitGTK smoke test" "WebKitWebDriver is not installed (apt-get install -y webkit2gtk-driver xvfb; .ci/run installs it)"
+  else
+    step "WebKitGTK smoke test"
+    rm -f "$REPORTS/webkit.out"
+    npm run -s test:webkit 2>&1 | tee "$REPORTS/webkit.out" || status=1
+    if read -r p fl < <(grep -Eo '^[0-9]+ passed, [0-9]+ failed' "$REPORTS/webkit.out" | tail -1 | awk '{print $1, $3}'); then
+      passed=$((passed + p)) failed=$((failed + fl))
+      if [ "$fl" -gt 0 ]; then status=1; fi
+    elif reason=$(grep -Eo 'skipped: .*' "$REPORTS/webkit.out" | tail -1) && [ -n "$reason" ]; then
+      skip_stage "WebKitGTK smoke test" "${reason#skipped: }"
+    else
+      fail "the WebKitGTK smoke test printed no result"
+    fi
   fi
-else
-  echo "(WebKitWebDriver not installed: the WebKitGTK smoke test is skipped; .ci/run installs it)"
 fi
 
 if [ $status -ne 0 ] && [ $failed -eq 0 ]; then failed=1; fi
 echo
-echo "${passed} passed, ${failed} failed, ${skipped} skipped"
+echo "${passed} passed, ${failed} failed, ${skipped} skipped$([ "$not_run" -gt 0 ] && echo ", ${not_run} not run (their suite failed)")"
+for s in "${not_run_stages[@]}"; do echo "stage not run: $s"; done
 exit $status

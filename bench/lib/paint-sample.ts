@@ -1,5 +1,5 @@
 import { pageUrl, type Site } from '../../test/support/product';
-import type { Sample } from './render-drive';
+import { sampler, type Outcome, type Sample } from './render-drive';
 
 /**
  * A Chromium sample of the panel's first useful paint: navigation start of the signed panel
@@ -11,8 +11,7 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-ne
 export async function paintSample(app: string, site: Site, issueIds: string[]): Promise<Sample> {
   const { chromium } = await import('@playwright/test');
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  const times: number[] = [];
-  const outcomes: Record<string, number> = {};
+  const s = sampler();
   try {
     for (const issueId of issueIds) {
       const ctx = await browser.newContext({ viewport: { width: 480, height: 800 } });
@@ -23,7 +22,7 @@ export async function paintSample(app: string, site: Site, issueIds: string[]): 
       });
       await page.goto(url);
       const state = page.locator('[data-testid="panel-ready"], [data-testid="panel-error"]').first();
-      let outcome = 'failed:timeout';
+      let outcome: Outcome = 'failed:timeout';
       let ms = 15_000;
       try {
         await state.waitFor({ timeout: 15_000 });
@@ -34,12 +33,11 @@ export async function paintSample(app: string, site: Site, issueIds: string[]): 
       } catch {
         /* counted as a timeout */
       }
-      times.push(ms);
-      outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+      s.add({ ms, outcome });
       await ctx.close();
     }
   } finally {
     await browser.close();
   }
-  return { times: times.sort((a, b) => a - b), outcomes };
+  return s.sample();
 }

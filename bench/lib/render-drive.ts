@@ -12,9 +12,36 @@ export interface Timed {
   outcome: Outcome;
 }
 
+/**
+ * A row's measurements. Timings are of served renders only (`ok` and `degraded`): a render that
+ * failed fast (a 401, a 500) would only flatter the percentiles; failures are counted instead.
+ */
 export interface Sample {
+  /** Renders attempted. */
+  n: number;
+  /** Times of the served renders, ascending. */
   times: number[];
+  failed: number;
   outcomes: Record<string, number>;
+}
+
+export const served = (o: Outcome | string): boolean => o === 'ok' || o === 'degraded';
+
+/** Collects timed renders into a Sample. */
+export function sampler(): { add: (r: Timed) => void; sample: () => Sample } {
+  const times: number[] = [];
+  const outcomes: Record<string, number> = {};
+  let n = 0;
+  let failed = 0;
+  return {
+    add: (r) => {
+      n++;
+      outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + 1;
+      if (served(r.outcome)) times.push(r.ms);
+      else failed++;
+    },
+    sample: () => ({ n, times: [...times].sort((a, b) => a - b), failed, outcomes }),
+  };
 }
 
 export function quantile(sorted: number[], q: number): number {
@@ -24,18 +51,13 @@ export function quantile(sorted: number[], q: number): number {
 
 /** Runs `n` timed renders, `concurrency` at a time (each worker sequential, like people opening issues). */
 export async function drive(n: number, concurrency: number, one: (i: number) => Promise<Timed>): Promise<Sample> {
-  const times: number[] = [];
-  const outcomes: Record<string, number> = {};
+  const s = sampler();
   let next = 0;
   const worker = async () => {
-    while (next < n) {
-      const r = await one(next++);
-      times.push(r.ms);
-      outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + 1;
-    }
+    while (next < n) s.add(await one(next++));
   };
   await Promise.all(Array.from({ length: Math.min(n, concurrency) }, worker));
-  return { times: times.sort((a, b) => a - b), outcomes };
+  return s.sample();
 }
 
 async function readJson(res: Response): Promise<{ status: number; body: { degraded?: string[] } | undefined }> {

@@ -14,8 +14,9 @@ let emu: Emulator;
 
 beforeAll(async () => {
   // scripts/stack mounts the emulator's Forge extension and gives the app its JWKS and app id.
-  stack = await startEmulatorStack({ ...(await databaseOptions()), env: { FORGE_JWKS_COOLDOWN_SECONDS: '1' } });
+  stack = await startEmulatorStack({ ...(await databaseOptions()), env: { FORGE_JWKS_COOLDOWN_SECONDS: '1', PRODUCT_RENDER_BUDGET_MS: '10000' } });
   ({ emu } = stack);
+  // (PRODUCT_RENDER_BUDGET_MS: a healthy local product; a slow machine must not turn a complete answer into a degraded one.)
   expect(stack.installed.map((r) => r.status)).toEqual([204, 204]);
 });
 afterAll(async () => {

@@ -1,5 +1,5 @@
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { computeQsh } from 'atlassian-connect-next';
 import type { AppDescriptor } from './descriptor';
 import { USERS } from './directory';
@@ -120,6 +120,10 @@ describe('product REST over HTTP', () => {
 
 describe('OAuth user tokens over HTTP', () => {
   it('issues a bearer token the REST API accepts as that user, until it expires', async () => {
+    // The emulator reads the time with Date: frozen here and moved across the token's lifetime.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    onTestFinished(() => void vi.useRealTimers());
+    const TTL_SECONDS = emu.settings.oauthTokenTtlSeconds;
     const user = USERS.find((u) => u.key === 'user')!;
     const now = Math.floor(Date.now() / 1000);
     const site = emu.site('jira');
@@ -133,7 +137,6 @@ describe('OAuth user tokens over HTTP', () => {
     })
       .setProtectedHeader({ alg: 'HS256' })
       .sign(new TextEncoder().encode(SECRET));
-    emu.settings.oauthTokenTtlSeconds = 1;
     const res = await fetch(`${emu.url}/oauth2/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -141,11 +144,12 @@ describe('OAuth user tokens over HTTP', () => {
     });
     expect(res.status).toBe(200);
     const { access_token } = (await res.json()) as { access_token: string };
-    const me = await fetch(`${emu.url}/rest/api/3/myself`, { headers: { authorization: `Bearer ${access_token}` } });
-    expect(await me.json()).toMatchObject({ accountId: user.accountId });
-    await new Promise((r) => setTimeout(r, 1100));
-    expect((await fetch(`${emu.url}/rest/api/3/myself`, { headers: { authorization: `Bearer ${access_token}` } })).status).toBe(401);
-    emu.settings.oauthTokenTtlSeconds = 900;
+    const me = () => fetch(`${emu.url}/rest/api/3/myself`, { headers: { authorization: `Bearer ${access_token}` } });
+    expect(await (await me()).json()).toMatchObject({ accountId: user.accountId });
+    vi.advanceTimersByTime(TTL_SECONDS * 1000 - 1);
+    expect((await me()).status).toBe(200);
+    vi.advanceTimersByTime(1);
+    expect((await me()).status).toBe(401);
   });
 });
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -92,9 +92,12 @@ describe('embedded database ownership', () => {
 
   it('a stale lock left by a dead process is taken over', () => {
     const dir = tempDir();
-    writeFileSync(path.join(dir, 'owner.lock'), JSON.stringify({ pid: 2 ** 22 + 17, host: hostname(), startedAt: 'x', command: 'dead' }));
-    const release = acquireEmbeddedLock(dir);
+    const lock = path.join(dir, 'owner.lock');
+    writeFileSync(lock, JSON.stringify({ pid: 2 ** 22 + 17, host: hostname(), startedAt: 'x', command: 'dead' }));
+    const release = acquireEmbeddedLock(dir, 'the-new-owner');
+    expect(JSON.parse(readFileSync(lock, 'utf8'))).toMatchObject({ pid: process.pid, host: hostname(), command: 'the-new-owner' });
     release();
+    expect(existsSync(lock)).toBe(false);
   });
 
   it('a lock held from another host is refused', () => {

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SwrCache } from 'atlassian-connect-next';
 import { PrismaProductCacheStore } from 'atlassian-connect-next/prisma';
 import { freshPostgresDatabase } from '@/test/support/database';
@@ -20,7 +20,7 @@ beforeAll(async () => {
     dir = mkdtempSync(path.join('.tmp', 'rest-db-'));
     db = await openDatabase({ dataDir: path.resolve(dir) });
   }
-}, 120_000);
+}, 600_000);
 afterAll(async () => {
   await db?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -57,7 +57,8 @@ describe('PrismaProductCacheStore (ProductCache table)', () => {
     const first = new SwrCache({ freshMs: 60_000, store });
     await first.read('site-x', 'issue:9', async () => ({ key: 'X-9', summary: 'kept' }));
     await first.read('site-x', 'user:u1', async () => ({ accountId: 'u1', displayName: 'U' }));
-    await new Promise((r) => setTimeout(r, 100)); // store writes are fire-and-forget
+    // Store writes are fire-and-forget: wait until both rows are there.
+    await vi.waitFor(async () => expect(await db.prisma.productCache.count({ where: { clientKey: 'site-x' } })).toBe(2), { timeout: 20_000, interval: 20 });
     const second = new SwrCache({ freshMs: 60_000, store });
     const got = await second.read('site-x', 'issue:9', async () => {
       throw new Error('must come from the store');

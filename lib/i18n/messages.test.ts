@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { appDefinition } from '@/lib/app/definition';
 import { SUPPORTED_LOCALES } from './locales';
-import { loadMessages } from './messages';
+import { englishMessages, loadMessages } from './messages';
 import { descriptorTranslations } from './descriptor';
 
 describe('the iframes\' catalogue', () => {
@@ -9,6 +9,26 @@ describe('the iframes\' catalogue', () => {
     const own = (await import(`./messages/${locale}.json`)).default as Record<string, string>;
     const loaded = await loadMessages(locale);
     for (const id of ['panel.title', 'dataControls.intro', 'checklist.panel.name']) expect(loaded[id], id).toBe(own[id]);
+  });
+
+  it('falls back to English for a missing key', async () => {
+    // Every shipped catalogue is complete (catalogues.test.ts), so the fallback is shown with a
+    // German catalogue that lacks one key, as a release with a late translation would.
+    vi.resetModules();
+    vi.doMock('./messages/de.json', async (importOriginal) => {
+      const { 'panel.title': _missing, ...rest } = ((await importOriginal()) as { default: Record<string, string> }).default;
+      return { default: rest };
+    });
+    try {
+      const { loadMessages: load } = await import('./messages');
+      const de = await load('de');
+      expect(de['panel.title']).toBe(englishMessages['panel.title']);
+      expect(de['panel.empty.title']).toBe('Noch keine Einträge');
+    } finally {
+      vi.doUnmock('./messages/de.json');
+      vi.resetModules();
+    }
+    expect((await loadMessages('de'))['panel.title']).toBe('Checkliste');
   });
 
   it('translates every i18n key the descriptor uses', async () => {

@@ -190,11 +190,18 @@ describe('(c) Forge lifecycle events map onto the Connect tenant without a Conne
 });
 
 describe('(b) retention never purges a site that is still calling', () => {
-  it('the switch to Forge sends no `uninstalled`: an adopted site is never a purge candidate', async () => {
-    const adopted = await connectInstall(new Date(Date.now() - 400 * DAY));
-    await lifecycle('installed', await fit(adopted));
-    const r = await purgeExpiredTenants({ prisma: db.prisma, now: new Date(), retentionDays: 30, log });
-    expect(r.purged.map((p) => p.tenant)).not.toContain(adopted.clientKey);
+  it('an adopted site never sends a fresh Connect `installed`: with an old `uninstalled` on record it is still never a purge candidate', async () => {
+    // Two sites with the same history: installed and marked uninstalled on Connect 400 days ago.
+    const long = new Date(Date.now() - 400 * DAY);
+    const adopted = await connectInstall(long);
+    const control = await connectInstall(long);
+    for (const s of [adopted, control]) await store.markUninstalled(s.clientKey, long);
+    // Only `adopted` is switched to Forge: its Forge lifecycle event is all the app hears.
+    expect((await lifecycle('installed', await fit(adopted))).status).toBe(202);
+    const r = await purgeExpiredTenants({ prisma: db.prisma, now: new Date(), retentionDays: 30, log, dryRun: true });
+    const candidates = r.candidates.map((c) => c.clientKey);
+    expect(candidates).not.toContain(adopted.clientKey);
+    expect(candidates).toContain(control.clientKey);
     expect(await store.find(adopted.clientKey)).not.toBeNull();
   });
 
@@ -209,7 +216,7 @@ describe('(b) retention never purges a site that is still calling', () => {
     // The Forge call is authenticated and touches lastSeenAt (the purge's "still calling" guard).
     expect((await callRemote(await fit(calling))).status).toBe(200);
     // The touch is off the request path: wait for it rather than race it.
-    await expect.poll(async () => (await store.find(calling.clientKey))?.lastSeenAt?.getTime() ?? 0).toBeGreaterThan(Date.now() - 60_000);
+    await expect.poll(async () => (await store.find(calling.clientKey))?.lastSeenAt?.getTime() ?? 0, { timeout: 20_000 }).toBeGreaterThan(Date.now() - 60_000);
     const r = await purgeExpiredTenants({ prisma: db.prisma, now: new Date(), retentionDays: 30, log });
     expect(r.stillCalling).toBeGreaterThanOrEqual(1);
     expect(await store.find(calling.clientKey)).not.toBeNull();

@@ -76,7 +76,10 @@ export async function startApp(opts: StartAppOptions = {}): Promise<AppServer> {
   const url = `http://${opts.host ?? 'localhost'}:${port}`;
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), 'connect-app-'));
   mkdirSync(dataDir, { recursive: true });
-  const argv = [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'];
+  // The server keeps idle connections longer than a client's fetch (undici closes its own after
+  // 4 s): with Node's default 5 s, a client starved of CPU for a second reuses a socket the
+  // server has just closed (ECONNRESET).
+  const argv = [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1', '--keepAliveTimeout', '65000'];
   const [cmd, args] = opts.cpus && hasTaskset ? ['taskset', ['-c', opts.cpus, process.execPath, ...argv]] : [process.execPath, argv];
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -110,7 +113,8 @@ export async function startApp(opts: StartAppOptions = {}): Promise<AppServer> {
   const removeDataDir = () => {
     if (!(opts.keepData ?? !!opts.dataDir)) rmSync(dataDir, { recursive: true, force: true });
   };
-  const deadline = Date.now() + (opts.readyTimeoutMs ?? 90_000);
+  // A hang guard, not a target: at load 25 on two cores the embedded database took 210 s to open.
+  const deadline = Date.now() + (opts.readyTimeoutMs ?? 540_000);
   for (;;) {
     if (child.exitCode !== null) {
       removeDataDir();
@@ -124,7 +128,7 @@ export async function startApp(opts: StartAppOptions = {}): Promise<AppServer> {
     if (Date.now() > deadline) {
       await stopProcess(child, 1_000);
       removeDataDir();
-      throw new Error(`the app did not answer on ${url} within ${(opts.readyTimeoutMs ?? 90_000) / 1000} s:\n${out.slice(-8000)}`);
+      throw new Error(`the app did not answer on ${url} within ${(opts.readyTimeoutMs ?? 540_000) / 1000} s:\n${out.slice(-8000)}`);
     }
     await new Promise((r) => setTimeout(r, 150));
   }

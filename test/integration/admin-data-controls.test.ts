@@ -17,7 +17,12 @@ const ADMIN = 'acc-dc-admin';
 const USER = 'acc-dc-user';
 
 beforeAll(async () => {
-  app = await startAppWithProduct(product, keys, { PURGE_INTERVAL_MINUTES: '0', GDPR_REPORT_INTERVAL_HOURS: '0' });
+  app = await startAppWithProduct(product, keys, {
+    PURGE_INTERVAL_MINUTES: '0',
+    GDPR_REPORT_INTERVAL_HOURS: '0',
+    // A healthy local product: a slow machine must not turn a complete answer into a degraded one.
+    PRODUCT_RENDER_BUDGET_MS: '10000',
+  });
   site = newSite(product.url);
   host = new URL(product.url).host;
   product.sites.push(site);

@@ -38,7 +38,11 @@ async function adminSession(accountId: string, params: Record<string, string | u
 }
 
 beforeAll(async () => {
-  app = await startAppWithProduct(product, keys, { LICENSE_WHEN_ABSENT: 'unlicensed' });
+  app = await startAppWithProduct(product, keys, {
+    LICENSE_WHEN_ABSENT: 'unlicensed',
+    // A healthy local product: a slow machine must not turn a complete answer into a degraded one.
+    PRODUCT_RENDER_BUDGET_MS: '10000',
+  });
   site = newSite(product.url);
   product.sites.push(site);
   product.admins.add(ADMIN);

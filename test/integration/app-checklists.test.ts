@@ -29,7 +29,11 @@ async function call(method: string, path: string, auth: string, body?: unknown, 
 const bearer = async (site: Site, accountId: string, params = {}) => `Bearer ${(await sessionFor(app.url, site, accountId, params)).token}`;
 
 beforeAll(async () => {
-  app = await startAppWithProduct(product, keys, { LICENSE_WHEN_ABSENT: 'unlicensed' });
+  app = await startAppWithProduct(product, keys, {
+    LICENSE_WHEN_ABSENT: 'unlicensed',
+    // A healthy local product: a slow machine must not turn a complete answer into a degraded one.
+    PRODUCT_RENDER_BUDGET_MS: '10000',
+  });
   siteA = newSite(product.url);
   siteB = newSite(product.url);
   product.sites.push(siteA, siteB);
@@ -169,7 +173,7 @@ describe('checklist API', () => {
     const over = await call('POST', items, auth, { text: 'one too many' });
     expect(over.status).toBe(422);
     expect(over.json.error.issues[0].path).toBe('items');
-  });
+  }, 600_000); // 201 writes: two minutes on a loaded machine
 });
 
 describe('license on every request', () => {

@@ -23,6 +23,8 @@ beforeAll(async () => {
     PURGE_INTERVAL_MINUTES: '0',
     GDPR_REPORT_INTERVAL_HOURS: '0',
     SECURITY_CONTACT: 'security@vendor.example',
+    // A healthy local product: a slow machine must not turn a complete answer into a degraded one.
+    PRODUCT_RENDER_BUDGET_MS: '10000',
   });
   site = newSite(product.url);
   product.sites.push(site);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT, UnsecuredJWT, importPKCS8, importSPKI, exportJWK } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ForgeJwksServer, installationAri, newForgeKey, newInstallKeyPair, signInstallToken, signInvocationToken, signSymmetricToken, type ForgeKey, type InvocationInput } from '../testing';
 import { ConnectError } from '../errors';
 import { forgeJwks, verifyForgeInvocationToken, type VerifyForgeOptions } from './invocation-token';
@@ -70,7 +70,13 @@ describe('Forge invocation tokens', () => {
   });
 
   it('allows a token that expired within the clock leeway', async () => {
-    await expect(verifyForgeInvocationToken(await fit({ iatOffsetSeconds: -40, ttlSeconds: 25 }), opts)).resolves.toBeTruthy();
+    // Frozen Date: it expired 15 s ago however long signing takes.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      await expect(verifyForgeInvocationToken(await fit({ iatOffsetSeconds: -40, ttlSeconds: 25 }), opts)).resolves.toBeTruthy();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('refuses a token for another Forge environment when the deployment names its own', async () => {
@@ -116,11 +122,15 @@ describe('Forge invocation tokens', () => {
   });
 
   it('caches the key set, refetches for an unknown kid at most once per cooldown, and picks up a rotated key', async () => {
+    // jose times the cooldown with Date.now(): a frozen clock moved by hand, so slow key
+    // generation on a busy machine cannot eat into the window.
+    const COOLDOWN_MS = 30_000;
+    vi.useFakeTimers({ toFake: ['Date'] });
     const server = new ForgeJwksServer();
     server.add(key);
     await server.start();
     try {
-      const keys = forgeJwks({ url: server.url, cooldownMs: 400 });
+      const keys = forgeJwks({ url: server.url, cooldownMs: COOLDOWN_MS });
       const o = { keys };
       await verifyForgeInvocationToken(await fit(), { ...opts, ...o });
       await verifyForgeInvocationToken(await fit(), { ...opts, ...o });
@@ -129,30 +139,45 @@ describe('Forge invocation tokens', () => {
       const rotated = await newForgeKey();
       for (let i = 0; i < 5; i++) expect(await rejection(fit({ key: { ...rotated, kid: randomUUID() } }), o)).toBe('INSTALL_KEY_UNKNOWN');
       expect(server.requests).toBe(1);
-      // Forge publishes a new key; after the cooldown its first token triggers one refetch.
+      // Forge publishes a new key: until the cooldown is over even its tokens wait...
       server.add(rotated);
-      await new Promise((r) => setTimeout(r, 450));
+      vi.advanceTimersByTime(COOLDOWN_MS - 1);
+      expect(await rejection(fit({ key: rotated }), o)).toBe('INSTALL_KEY_UNKNOWN');
+      expect(server.requests).toBe(1);
+      // ...and once it is, the first one triggers exactly one refetch.
+      vi.advanceTimersByTime(1);
       await verifyForgeInvocationToken(await fit({ key: rotated }), { ...opts, ...o });
       expect(server.requests).toBe(2);
       await verifyForgeInvocationToken(await fit({ key: rotated }), { ...opts, ...o });
       expect(server.requests).toBe(2);
     } finally {
+      vi.useRealTimers();
       await server.stop();
     }
   });
 
-  it('answers "unavailable" when the key set cannot be fetched, and backs off instead of hammering it', async () => {
+  it('answers "unavailable" when the key set cannot be fetched, backs off instead of hammering it, then recovers', async () => {
+    const BACKOFF_MS = 10_000;
+    vi.useFakeTimers({ toFake: ['Date'] });
     const server = new ForgeJwksServer();
     server.add(key);
     server.failing = true;
     await server.start();
     try {
-      const keys = forgeJwks({ url: server.url, failureBackoffMs: 10_000 });
+      const keys = forgeJwks({ url: server.url, failureBackoffMs: BACKOFF_MS });
       const err = await verifyForgeInvocationToken(await fit(), { ...opts, keys }).catch((e: unknown) => e as ConnectError);
       expect(err).toMatchObject({ code: 'INSTALL_KEYS_UNAVAILABLE', status: 503 });
       for (let i = 0; i < 5; i++) expect(await rejection(fit(), { keys })).toBe('INSTALL_KEYS_UNAVAILABLE');
       expect(server.requests).toBe(1);
+      server.failing = false;
+      vi.advanceTimersByTime(BACKOFF_MS - 1);
+      expect(await rejection(fit(), { keys })).toBe('INSTALL_KEYS_UNAVAILABLE');
+      expect(server.requests).toBe(1);
+      vi.advanceTimersByTime(1);
+      await expect(verifyForgeInvocationToken(await fit(), { ...opts, keys })).resolves.toMatchObject({ cloudId });
+      expect(server.requests).toBe(2);
     } finally {
+      vi.useRealTimers();
       await server.stop();
     }
   });

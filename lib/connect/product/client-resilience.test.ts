@@ -1,12 +1,20 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ProductClient } from './client';
 import { ProductApiError } from './errors';
 import { FakeProduct, newFakeSite, TenantDirectory, tenantOf } from '../testing';
 import { fastClient } from '../testing/product-client';
 
+/**
+ * The client's timing rules without racing the machine: where a rule reads the clock (retry
+ * scheduling, shared deadlines, the breaker's half-open wait) the clock is injected or Date is
+ * frozen and moved by hand; where a real timer must fire (a deadline cutting a call short) the
+ * product is made far slower than the budget, so "ended at the deadline" is "ended before the
+ * product answered".
+ */
+
 const fakes: FakeProduct[] = [];
 async function setup(opts: Parameters<typeof fastClient>[2] = {}): Promise<{ site: FakeProduct; client: ProductClient; ck: string; dir: TenantDirectory }> {
-  const site = new FakeProduct(newFakeSite());
+  const site = new FakeProduct(newFakeSite(), opts.now);
   await site.start();
   fakes.push(site);
   const dir = new TenantDirectory();
@@ -14,6 +22,7 @@ async function setup(opts: Parameters<typeof fastClient>[2] = {}): Promise<{ sit
   return { site, client: fastClient(dir, site, opts), ck: site.site.clientKey, dir };
 }
 afterEach(async () => {
+  vi.useRealTimers();
   await Promise.all(fakes.splice(0).map((f) => f.stop()));
 });
 
@@ -26,17 +35,44 @@ async function failure(p: Promise<unknown>): Promise<ProductApiError> {
   return err as ProductApiError;
 }
 
+/** The retry delays the client scheduled, from its debug log. */
+function retryLog(onRetry: (delay: number) => void = () => undefined) {
+  const delays: number[] = [];
+  const log = {
+    info: () => undefined,
+    warn: () => undefined,
+    debug: (o: object) => {
+      const delay = (o as { delay?: number }).delay;
+      if (typeof delay === 'number') {
+        delays.push(delay);
+        onRetry(delay);
+      }
+    },
+  };
+  return { delays, log };
+}
+
+/** How long a call took on the wall clock. */
+async function timed<T>(p: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const t0 = performance.now();
+  const value = await p();
+  return { value, ms: performance.now() - t0 };
+}
+
+/** setTimeout's clock has millisecond resolution: a timer of N ms may be measured at N - 1. */
+const TIMER_RESOLUTION_MS = 1;
+
 describe('retries (Atlassian algorithm)', () => {
   it('waits as long as Retry-After says on a 429, then succeeds', async () => {
-    const { site, client, ck } = await setup();
+    const { delays, log } = retryLog();
+    // random 0.5: the Retry-After jitter factor is the middle of [1, 1.3].
+    const { site, client, ck } = await setup({ random: () => 0.5, log });
     site.inject({ status: 429, retryAfter: '1', times: 1 });
-    const t0 = performance.now();
-    const res = await client.asApp(ck).request('/rest/test/echo', { timeoutMs: 3_000 });
-    const gap = site.requests[1]!.at - site.requests[0]!.at;
+    const res = await client.asApp(ck).request('/rest/test/echo');
     expect(res).toMatchObject({ status: 200, attempts: 2 });
-    expect(gap).toBeGreaterThanOrEqual(1_000); // never earlier than asked
-    expect(gap).toBeLessThan(1_300 + 300); // jitter at most ×1.3 (plus scheduling slack)
-    expect(performance.now() - t0).toBeGreaterThanOrEqual(1_000);
+    expect(delays).toEqual([1_150]);
+    // never earlier than asked (the product stamps arrivals with Date.now(): whole milliseconds)
+    expect(site.requests[1]!.at - site.requests[0]!.at).toBeGreaterThanOrEqual(1_000);
   });
 
   it('retries a 503 on GET with exponential backoff, up to 4 retries', async () => {
@@ -68,49 +104,78 @@ describe('retries (Atlassian algorithm)', () => {
   });
 
   it('fails fast instead of waiting past the deadline (Retry-After longer than the time left)', async () => {
+    const BUDGET_MS = 10_000;
     const { site, client, ck } = await setup();
-    site.inject({ status: 429, retryAfter: '5', times: 1 });
-    const t0 = performance.now();
-    const err = await failure(client.asApp(ck).get('/rest/test/echo', { timeoutMs: 1_500 }));
-    expect(performance.now() - t0).toBeLessThan(500);
-    expect(err).toMatchObject({ kind: 'rate_limited', status: 429, retryAfterMs: 5_000, attempts: 1 });
+    site.inject({ status: 429, retryAfter: String((6 * BUDGET_MS) / 1000), times: 1 });
+    const { value: err, ms } = await timed(() => failure(client.asApp(ck).get('/rest/test/echo', { timeoutMs: BUDGET_MS })));
+    // Waiting would have ended in `timeout` at the deadline: the product's own answer comes back at once.
+    expect(err).toMatchObject({ kind: 'rate_limited', status: 429, retryAfterMs: 6 * BUDGET_MS, attempts: 1 });
+    expect(ms).toBeLessThan(BUDGET_MS);
     expect(site.count('/rest/test/echo')).toBe(1);
   });
 
   it('stops retrying when the remaining retries would not fit (exponential delays near the deadline)', async () => {
-    const { site, client, ck } = await setup({ retry: { baseDelayMs: 100, maxDelayMs: 1_000 } });
-    site.inject({ status: 503 }); // delays ≈ 200, 400, 800 ms × jitter
-    const t0 = performance.now();
-    const err = await failure(client.asApp(ck).get('/rest/test/echo', { timeoutMs: 700 }));
-    const took = performance.now() - t0;
-    expect(err.kind).toBe('unavailable');
-    expect(took).toBeLessThan(700);
-    expect(err.attempts).toBeGreaterThanOrEqual(2);
-    expect(err.attempts).toBeLessThan(5);
+    // Virtual time: each attempt costs ATTEMPT_MS of the budget and each retry its delay, so
+    // the schedule is decided by the rule alone, however slow the machine is.
+    const BUDGET_MS = 10_000;
+    const ATTEMPT_MS = 3_000;
+    const MIN_ATTEMPT_MS = 950;
+    let t = Date.now();
+    const { delays, log } = retryLog((delay) => (t += delay));
+    const { site, client, ck } = await setup({
+      now: () => t,
+      random: () => 0.5, // jitter factor 1.0: delays 10, 20, 40, 80 ms
+      retry: { baseDelayMs: 5, maxDelayMs: 1_000 },
+      minAttemptMs: MIN_ATTEMPT_MS,
+      fetch: async (input, init) => {
+        const res = await fetch(input, init);
+        t += ATTEMPT_MS;
+        return res;
+      },
+      log,
+    });
+    site.inject({ status: 503 });
+    const err = await failure(client.asApp(ck).get('/rest/test/echo', { timeoutMs: BUDGET_MS }));
+    // After attempt 3, 9 030 ms are used: 40 ms of delay + 950 ms for an attempt would end past 10 000.
+    expect(delays).toEqual([10, 20]);
+    expect(err).toMatchObject({ kind: 'unavailable', status: 503, attempts: 3 });
+    expect(site.count('/rest/test/echo')).toBe(3);
   });
 });
 
 describe('deadlines', () => {
   it('ends a slow call at its deadline with kind timeout', async () => {
+    const BUDGET_MS = 200;
     const { site, client, ck } = await setup();
-    site.latencyMs = 1_000;
-    const t0 = performance.now();
-    const err = await failure(client.asApp(ck).get('/rest/test/echo', { timeoutMs: 200 }));
-    const took = performance.now() - t0;
+    site.latencyMs = 50 * BUDGET_MS;
+    const { value: err, ms } = await timed(() => failure(client.asApp(ck).get('/rest/test/echo', { timeoutMs: BUDGET_MS })));
     expect(err.kind).toBe('timeout');
-    expect(took).toBeGreaterThanOrEqual(190);
-    expect(took).toBeLessThan(450);
+    expect(ms).toBeGreaterThanOrEqual(BUDGET_MS - TIMER_RESOLUTION_MS);
+    expect(ms).toBeLessThan(site.latencyMs); // released by the deadline, not by the product's answer
   });
 
   it('shares an absolute deadline between calls, and honours the caller signal', async () => {
-    const { site, client, ck } = await setup();
-    site.latencyMs = 150;
-    const deadline = Date.now() + 250;
-    await client.asApp(ck).get('/rest/test/echo', { deadline });
-    expect((await failure(client.asApp(ck).get('/rest/test/echo', { deadline }))).kind).toBe('timeout');
+    let t = Date.now();
+    const { site, client, ck } = await setup({ now: () => t });
+    const rq = client.asApp(ck);
+    const deadline = t + 10_000;
+    await rq.get('/rest/test/echo', { deadline });
+    // The first call and the page's other work used all but 50 ms; the product now needs 10 s.
+    t = deadline - 50;
+    site.latencyMs = 10_000;
+    const { value: late, ms } = await timed(() => failure(rq.get('/rest/test/echo', { deadline })));
+    expect(late.kind).toBe('timeout');
+    expect(ms).toBeLessThan(site.latencyMs);
+    // Once the deadline has passed, a call fails before sending anything.
+    t = deadline;
+    expect((await failure(rq.get('/rest/test/echo', { deadline }))).kind).toBe('timeout');
+    expect(site.count('/rest/test/echo')).toBe(2);
+
     const ctrl = new AbortController();
-    setTimeout(() => ctrl.abort(), 30);
-    expect((await failure(client.asApp(ck).get('/rest/test/echo', { signal: ctrl.signal }))).kind).toBe('aborted');
+    const aborted = failure(rq.get('/rest/test/echo', { signal: ctrl.signal }));
+    await vi.waitFor(() => expect(site.count('/rest/test/echo')).toBe(3), { timeout: 20_000 }); // the product has it
+    ctrl.abort();
+    expect((await aborted).kind).toBe('aborted');
   });
 
   it('reports a refused connection as kind network', async () => {
@@ -124,28 +189,33 @@ describe('deadlines', () => {
 
 describe('circuit breaker per tenant', () => {
   it('opens after repeated failures, fails fast without calling the site, then a probe closes it', async () => {
-    const { site, client, ck } = await setup({ breaker: { failureThreshold: 3, halfOpenAfterMs: 300 } });
+    // cockatiel times the open state with Date.now(): frozen here and moved by hand.
+    const HALF_OPEN_MS = 30_000;
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const { site, client, ck } = await setup({ breaker: { failureThreshold: 3, halfOpenAfterMs: HALF_OPEN_MS } });
     const other = await setup();
     site.inject({ status: 500 });
     for (let i = 0; i < 3; i++) expect((await failure(client.asApp(ck).get('/rest/test/echo'))).kind).toBe('http');
     expect(client.circuitState(ck)).toBe('open');
     const before = site.requests.length;
-    const t0 = performance.now();
     expect((await failure(client.asApp(ck).get('/rest/test/echo'))).kind).toBe('circuit_open');
-    expect(performance.now() - t0).toBeLessThan(100);
     expect(site.requests.length).toBe(before);
     // another tenant is unaffected
     await expect(other.client.asApp(other.ck).get('/rest/test/echo')).resolves.toBeTruthy();
+    vi.advanceTimersByTime(HALF_OPEN_MS - 1);
+    expect((await failure(client.asApp(ck).get('/rest/test/echo'))).kind).toBe('circuit_open');
+    expect(site.requests.length).toBe(before);
 
     // half-open: one probe; it fails, so the circuit opens again
-    await new Promise((r) => setTimeout(r, 320));
+    vi.advanceTimersByTime(1);
     expect((await failure(client.asApp(ck).get('/rest/test/echo'))).kind).toBe('http');
+    expect(site.requests.length).toBe(before + 1);
     expect(client.circuitState(ck)).toBe('open');
     expect((await failure(client.asApp(ck).get('/rest/test/echo'))).kind).toBe('circuit_open');
 
     // the site recovers: the next probe succeeds and closes the circuit
     site.clearFaults();
-    await new Promise((r) => setTimeout(r, 320));
+    vi.advanceTimersByTime(HALF_OPEN_MS);
     await expect(client.asApp(ck).get('/rest/test/echo')).resolves.toBeTruthy();
     expect(client.circuitState(ck)).toBe('closed');
     await expect(client.asApp(ck).get('/rest/test/echo')).resolves.toBeTruthy();
@@ -155,8 +225,8 @@ describe('circuit breaker per tenant', () => {
     const { site, client, ck } = await setup({ breaker: { failureThreshold: 2, halfOpenAfterMs: 10_000 } });
     for (let i = 0; i < 4; i++) await failure(client.asApp(ck).get('/rest/api/3/issue/NOPE-1'));
     expect(client.circuitState(ck)).toBe('closed');
-    site.latencyMs = 500;
-    await failure(client.asApp(ck).get('/rest/test/echo', { timeoutMs: 100 }));
+    site.latencyMs = 10_000;
+    expect((await failure(client.asApp(ck).get('/rest/test/echo', { timeoutMs: 100 }))).kind).toBe('timeout');
     await site.stop();
     await failure(client.asApp(ck).get('/rest/test/echo'));
     expect(client.circuitState(ck)).toBe('open');
@@ -175,13 +245,18 @@ describe('bulkhead per tenant', () => {
   });
 
   it('a queued call still ends at its own deadline', async () => {
+    const BUDGET_MS = 150;
     const { site, client, ck } = await setup({ bulkhead: { maxConcurrent: 1, maxQueued: 5 } });
-    site.latencyMs = 400;
-    const first = client.asApp(ck).get('/rest/test/echo');
-    const t0 = performance.now();
-    const err = await failure(client.asApp(ck).get('/rest/test/echo', { timeoutMs: 150 }));
+    site.latencyMs = 50 * BUDGET_MS;
+    const holder = new AbortController();
+    const first = client.asApp(ck).get('/rest/test/echo', { signal: holder.signal }).catch((e: unknown) => e);
+    await vi.waitFor(() => expect(site.count('/rest/test/echo')).toBe(1), { timeout: 20_000 }); // it holds the only slot
+    const { value: err, ms } = await timed(() => failure(client.asApp(ck).get('/rest/test/echo', { timeoutMs: BUDGET_MS })));
     expect(err.kind).toBe('timeout');
-    expect(performance.now() - t0).toBeLessThan(350);
-    await first;
+    expect(ms).toBeGreaterThanOrEqual(BUDGET_MS - TIMER_RESOLUTION_MS);
+    expect(ms).toBeLessThan(site.latencyMs); // did not wait for the slot to free up
+    expect(site.count('/rest/test/echo')).toBe(1); // never reached the site
+    holder.abort();
+    expect(await first).toMatchObject({ kind: 'aborted' });
   });
 });

@@ -71,7 +71,8 @@ describe('typed reads', () => {
 
 describe('license for context-JWT API calls (ApiAuthOptions.resolveLicense)', () => {
   function resolver(client: ReturnType<typeof fastClient>, whenAbsent: 'licensed' | 'unlicensed') {
-    const reads = new CachedProductReads(client, { cache: new SwrCache({ freshMs: 60_000 }), appKey: TEST_APP_KEY, renderBudgetMs: 300 });
+    // The site is local: a generous budget, so only "down" (refused at once) can end a lookup empty.
+    const reads = new CachedProductReads(client, { cache: new SwrCache({ freshMs: 60_000 }), appKey: TEST_APP_KEY, renderBudgetMs: 30_000 });
     return createLicenseResolver(reads, { whenAbsent });
   }
 
@@ -102,7 +103,7 @@ describe('license for context-JWT API calls (ApiAuthOptions.resolveLicense)', ()
 
 describe('the siteAdmin policies (Jira ADMINISTER, asked of the product)', () => {
   function policies(client: ReturnType<typeof fastClient>) {
-    const reads = new CachedProductReads(client, { cache: new SwrCache({ freshMs: 60_000 }), appKey: TEST_APP_KEY, renderBudgetMs: 300 });
+    const reads = new CachedProductReads(client, { cache: new SwrCache({ freshMs: 60_000 }), appKey: TEST_APP_KEY, renderBudgetMs: 30_000 });
     const p = builtInPolicies(() => reads);
     const req = new Request('https://app.example.com/api/x');
     const as = (policy: 'siteAdmin' | 'siteAdminNow', ck: string, accountId?: string) => Promise.resolve(p[policy]({ clientKey: ck, accountId } as RequestContext, req));

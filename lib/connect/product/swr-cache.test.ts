@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CachedProductReads } from './cached-reads';
 import { ProductApiError } from './errors';
 import { SwrCache, type SwrStore } from './swr-cache';
@@ -27,20 +27,36 @@ class MapStore implements SwrStore {
   }
 }
 
-async function setup(store?: SwrStore) {
+async function setup(store?: SwrStore, clientOpts: Parameters<typeof fastClient>[2] = {}) {
   const clock = new TestClock();
   const site = new FakeProduct(newFakeSite(), clock.now);
   await site.start();
   fakes.push(site);
   const dir = new TenantDirectory();
   dir.put(tenantOf(site));
-  const client = fastClient(dir, site, { now: clock.now, breaker: { failureThreshold: 100, halfOpenAfterMs: 300 } });
+  const client = fastClient(dir, site, { now: clock.now, breaker: { failureThreshold: 100, halfOpenAfterMs: 300 }, ...clientOpts });
   const cache = new SwrCache({ freshMs: 60_000, now: clock.now, store });
   const reads = new CachedProductReads(client, { cache, appKey: TEST_APP_KEY, renderBudgetMs: 5_000, now: clock.now });
   return { clock, site, client, cache, reads, ck: site.site.clientKey };
 }
 
-const settle = () => new Promise((r) => setTimeout(r, 50));
+/** Waits until `check` passes: the background refresh it depends on has finished. */
+const eventually = (check: () => Promise<void>) => vi.waitFor(check, { timeout: 20_000, interval: 20 });
+
+/** A fetch that holds every request at the gate while `closed` (the product has not answered yet). */
+function gatedFetch() {
+  let open!: () => void;
+  const opened = new Promise<void>((r) => (open = r));
+  const gate = {
+    closed: false,
+    open: () => open(),
+    fetch: async (input: URL | string, init: RequestInit): Promise<Response> => {
+      if (gate.closed) await opened;
+      return fetch(input, init);
+    },
+  };
+  return gate;
+}
 
 describe('stale-while-revalidate product reads', () => {
   it('serves a fresh value without calling the product', async () => {
@@ -52,18 +68,19 @@ describe('stale-while-revalidate product reads', () => {
   });
 
   it('after the fresh window serves the old value at once and refreshes in the background', async () => {
-    const { site, reads, clock, ck } = await setup();
+    const gate = gatedFetch();
+    const { site, reads, clock, ck } = await setup(undefined, { fetch: gate.fetch });
     await reads.issueSummary(ck, '10001');
     site.issues.set('10001', { id: '10001', key: 'ABC-1', summary: 'Renamed' });
     clock.advance(61_000);
-    site.latencyMs = 200; // the refresh is slow; the read must not wait for it
-    const t0 = performance.now();
+    // The refresh cannot reach the product until the gate opens: a read that waited for it would never return.
+    gate.closed = true;
     const stale = await reads.issueSummary(ck, '10001');
-    expect(performance.now() - t0).toBeLessThan(100);
     expect(stale).toMatchObject({ value: { summary: 'First issue' }, stale: true });
     expect(stale.error).toBeUndefined();
-    await new Promise((r) => setTimeout(r, 300));
-    expect(await reads.issueSummary(ck, '10001')).toMatchObject({ value: { summary: 'Renamed' }, stale: false });
+    expect(site.count('/rest/api/3/issue')).toBe(1);
+    gate.open();
+    await eventually(async () => expect(await reads.issueSummary(ck, '10001')).toMatchObject({ value: { summary: 'Renamed' }, stale: false }));
     expect(site.count('/rest/api/3/issue')).toBe(2);
   });
 
@@ -73,23 +90,24 @@ describe('stale-while-revalidate product reads', () => {
     await reads.displayNames(ck, ['user-1']);
     await site.stop();
     clock.advance(400_000);
-    await reads.appLicense(ck); // starts the refresh, which fails
-    await settle();
+    expect(await reads.appLicense(ck)).toMatchObject({ value: { active: true, present: true }, stale: true }); // starts the refresh, which fails
+    await eventually(async () => expect((await reads.appLicense(ck)).error).toBeInstanceOf(ProductApiError));
     const license = await reads.appLicense(ck);
     expect(license).toMatchObject({ value: { active: true, present: true }, stale: true });
-    expect(license.error).toBeInstanceOf(ProductApiError);
     expect(license.error?.kind).toBe('network');
     await reads.displayNames(ck, ['user-1']);
-    await settle();
     // a stale name is better than none: served, and the answer is not marked incomplete
-    expect(await reads.displayNames(ck, ['user-1'])).toEqual({ names: { 'user-1': 'Ada Lovelace' }, incomplete: false });
+    await eventually(async () => expect(await reads.displayNames(ck, ['user-1'])).toEqual({ names: { 'user-1': 'Ada Lovelace' }, incomplete: false }));
   });
 
   it('with nothing cached, a read waits for the product within its deadline and fails with its error', async () => {
+    const BUDGET_MS = 100;
     const { site, reads, ck } = await setup();
-    site.latencyMs = 500;
-    const err = await reads.issueSummary(ck, '10001', { budgetMs: 100 }).catch((e: unknown) => e);
+    site.latencyMs = 50 * BUDGET_MS;
+    const t0 = performance.now();
+    const err = await reads.issueSummary(ck, '10001', { budgetMs: BUDGET_MS }).catch((e: unknown) => e);
     expect(err).toMatchObject({ kind: 'timeout' });
+    expect(performance.now() - t0).toBeLessThan(site.latencyMs); // the deadline ended it, not the product
   });
 
   it('past maxStale, waits for a refresh but still serves the old value if that fails', async () => {
@@ -102,7 +120,7 @@ describe('stale-while-revalidate product reads', () => {
     expect(await reads.issueSummary(ck, '10001')).toMatchObject({ value: { summary: 'Now' }, stale: false });
     clock.advance(20_000);
     site.inject({ status: 503 });
-    const old = await reads.issueSummary(ck, '10001', { budgetMs: 300 });
+    const old = await reads.issueSummary(ck, '10001');
     expect(old).toMatchObject({ value: { summary: 'Now' }, stale: true, error: { kind: 'unavailable' } });
   });
 
@@ -110,9 +128,9 @@ describe('stale-while-revalidate product reads', () => {
     const { site, reads, clock, ck } = await setup();
     await reads.displayNames(ck, ['user-1']);
     clock.advance(25 * 3_600_000);
-    site.latencyMs = 100;
     await Promise.all(Array.from({ length: 10 }, () => reads.displayNames(ck, ['user-1'])));
-    await new Promise((r) => setTimeout(r, 200));
+    await eventually(async () => expect(site.count('/rest/api/3/user')).toBe(2));
+    await reads.displayNames(ck, ['user-1']);
     expect(site.count('/rest/api/3/user')).toBe(2);
   });
 
@@ -121,7 +139,6 @@ describe('stale-while-revalidate product reads', () => {
     const a = await setup(store);
     await a.reads.issueSummary(a.ck, '10001');
     await a.reads.displayNames(a.ck, ['user-1']);
-    await settle();
     // display names are personal data: kept apart (the `people` cache, memory only here)
     expect([...store.rows.keys()]).toEqual([`${a.ck}/issue:10001`]);
 

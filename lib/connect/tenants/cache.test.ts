@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TenantCache, type TenantSource } from './cache';
+import { QUIET_MS, TenantCache, type TenantSource } from './cache';
 import type { Tenant } from './types';
 
 function store(): TenantSource & { reads: number; secret: string } {
@@ -15,12 +15,17 @@ function store(): TenantSource & { reads: number; secret: string } {
 }
 
 describe('TenantCache', () => {
-  it('serves from memory within the TTL', async () => {
+  it('serves from memory within the TTL, and reads again once it has passed', async () => {
     const s = store();
-    const c = new TenantCache(s, 60_000);
+    let t = 1_000_000;
+    const c = new TenantCache(s, { ttlMs: 60_000, now: () => t });
     await c.get('a');
+    t += 60_000 - 1;
     await c.get('a');
     expect(s.reads).toBe(1);
+    t += 1;
+    await c.get('a');
+    expect(s.reads).toBe(2);
   });
 
   it('a re-read right after a load picks up a rotated secret at once', async () => {
@@ -34,13 +39,16 @@ describe('TenantCache', () => {
 
   it('bad signatures cannot turn into a flood of reads: concurrent re-reads share one, fruitless ones go quiet', async () => {
     const s = store();
-    const c = new TenantCache(s, 60_000);
+    let t = 1_000_000;
+    const c = new TenantCache(s, { ttlMs: 60_000, now: () => t });
     await c.get('a');
     await Promise.all(Array.from({ length: 20 }, () => c.refresh('a')));
     expect(s.reads).toBe(2);
     for (let i = 0; i < 20; i++) await c.refresh('a');
+    t += QUIET_MS - 1;
+    await c.refresh('a');
     expect(s.reads).toBe(2);
-    await new Promise((r) => setTimeout(r, 120));
+    t += 1;
     await c.refresh('a');
     expect(s.reads).toBe(3);
   });

@@ -23,7 +23,7 @@ interface Entry {
 }
 
 /** How long a re-read that found the same secret suppresses further re-reads of that tenant. */
-const QUIET_MS = 100;
+export const QUIET_MS = 100;
 
 export interface TenantCacheOptions {
   ttlMs: number;

@@ -11,7 +11,7 @@ export function fastClient(dir: TenantDirectory, fake: FakeProduct, opts: Partia
     appKey: TEST_APP_KEY,
     resolveTenant: dir.resolve,
     authServerUrl: fake.authServerUrl,
-    timeoutMs: 2_000,
+    timeoutMs: 30_000,
     retry: { maxRetries: 4, baseDelayMs: 5, maxDelayMs: 30, jitter: [0.7, 1.3] },
     breaker: { failureThreshold: 5, halfOpenAfterMs: 300 },
     minAttemptMs: 20,
