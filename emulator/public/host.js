@@ -1,233 +1,209 @@
 /*
- * The host side of the AP bridge in the emulated product page: answers the app iframes'
- * postMessage calls (see all.js), resizes iframes, shows flags, opens glances. Tokens and REST
- * calls are done by the emulator server (/_emu/bridge/*): the page never holds the secret.
+ * The emulated product page's glue around Atlassian's connect-host.js (atlassian-connect-js,
+ * loaded before this file with jQuery as AJS.$). The bridge itself, the iframe, resize,
+ * sizeToParent, events, the flag and dialog modules' logic: all the library's. What a product adds,
+ * and so what is here:
+ *   - the product modules: `context` (getToken, getContext), `user` (getLocale, getTimeZone,
+ *     getCurrentUser), `navigator` (go, reload, getLocation) and the `request` global; tokens
+ *     and REST calls are made by the emulator server (/_emu/bridge/*), the page never holds the
+ *     shared secret;
+ *   - a flag provider (how flags look on this page; Jira registers an Atlaskit one);
+ *   - creating each module's iframe with connectHost.create(extension) from the placeholders
+ *     the server rendered (emulator/pages/frame.ts), glances when opened;
+ *   - test hooks: data-resize-count / data-content-height on an iframe the library resized.
  */
 (function () {
   'use strict';
-  // Looked up at message time: iframes may be added after this script runs (it runs in <head>
-  // so that no early message from a fast iframe is lost).
-  var configs = new WeakMap();
-
-  function entryFor(source) {
-    var list = document.querySelectorAll('iframe[data-ac-config]');
-    for (var i = 0; i < list.length; i++) {
-      var iframe = list[i];
-      if (iframe.contentWindow !== source) continue;
-      var cfg = configs.get(iframe);
-      if (!cfg) {
-        try {
-          cfg = JSON.parse(iframe.getAttribute('data-ac-config') || '{}');
-        } catch {
-          cfg = {};
-        }
-        configs.set(iframe, cfg);
-      }
-      return { iframe: iframe, config: cfg };
-    }
-    return null;
-  }
-
-  function allFrames() {
-    return Array.prototype.map.call(document.querySelectorAll('iframe[data-ac-config]'), function (iframe) {
-      return entryFor(iframe.contentWindow) || { iframe: iframe, config: {} };
-    });
-  }
-
-  function postTo(entry, msg) {
-    msg.__ap = 1;
-    if (entry.iframe.contentWindow) entry.iframe.contentWindow.postMessage(msg, entry.config.appOrigin);
-  }
+  var $ = window.AJS.$;
+  var host = window.connectHost;
+  var product = JSON.parse(document.getElementById('emu-product').textContent);
 
   function bridge(path, body) {
     return fetch('/_emu/bridge/' + path, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
+      body: JSON.stringify(Object.assign({ product: product.product, as: product.as }, body)),
     });
   }
 
-  // --- sizing ---
-  var MAX_HEIGHT = 20000;
-  function setHeight(entry, h) {
-    var n = typeof h === 'number' ? h : parseInt(String(h), 10);
-    if (isNaN(n)) return;
-    n = Math.max(0, Math.min(MAX_HEIGHT, n));
-    entry.iframe.style.height = n + 'px';
-    entry.iframe.setAttribute('data-content-height', String(n));
-    entry.iframe.setAttribute('data-resize-count', String(Number(entry.iframe.getAttribute('data-resize-count') || 0) + 1));
+  // simple-xdm: a method marked returnsPromise answers both AP.x.y(callback) and AP.x.y().then(...).
+  function promised(fn) {
+    fn.returnsPromise = true;
+    return fn;
+  }
+  function optionsOf(callback) {
+    return (callback._context && callback._context.extension && callback._context.extension.options) || {};
   }
 
-  function fillParent(entry) {
-    var top = entry.iframe.getBoundingClientRect().top + window.scrollY;
-    entry.iframe.style.height = Math.max(150, window.innerHeight - top - 8) + 'px';
-    entry.iframe.dataset.sizeToParent = 'true';
-  }
-
-  window.addEventListener('resize', function () {
-    allFrames().forEach(function (f) {
-      if (f.iframe.dataset.sizeToParent) fillParent(f);
-    });
-  });
-
-  // --- flags ---
-  function removeFlag(id, entry) {
-    var el = document.querySelector('[data-flag-id="' + CSS.escape(id) + '"]');
-    if (el) el.remove();
-    if (entry) postTo(entry, { kind: 'event', name: 'flag.close', data: { flagIdentifier: id } });
-  }
-
-  function createFlag(entry, id, opts) {
-    var region = document.getElementById('emu-flags');
-    if (!region) return;
-    var type = ['info', 'success', 'warning', 'error'].indexOf(opts.type) >= 0 ? opts.type : 'info';
-    var el = document.createElement('div');
-    el.className = 'emu-flag emu-flag-' + type;
-    el.setAttribute('role', type === 'error' || type === 'warning' ? 'alert' : 'status');
-    el.setAttribute('data-testid', 'emu-flag');
-    el.dataset.flagId = id;
-    el.dataset.flagType = type;
-    var title = document.createElement('strong');
-    title.textContent = opts.title || '';
-    el.appendChild(title);
-    if (opts.body) {
-      var body = document.createElement('p');
-      body.textContent = String(opts.body);
-      el.appendChild(body);
-    }
-    Object.keys(opts.actions || {}).forEach(function (key) {
-      var b = document.createElement('button');
-      b.type = 'button';
-      b.textContent = opts.actions[key];
-      b.addEventListener('click', function () {
-        postTo(entry, { kind: 'event', name: 'flag.action', data: { flagIdentifier: id, actionIdentifier: key } });
-      });
-      el.appendChild(b);
-    });
-    var close = document.createElement('button');
-    close.type = 'button';
-    close.className = 'emu-flag-close';
-    close.setAttribute('aria-label', 'Dismiss');
-    close.textContent = '×';
-    close.addEventListener('click', function () {
-      removeFlag(id, entry);
-    });
-    el.appendChild(close);
-    region.appendChild(el);
-    if (opts.close === 'auto') {
-      setTimeout(function () {
-        removeFlag(id, entry);
-      }, 8000);
-    }
-  }
-
-  // --- navigation ---
-  function go(entry, target, ctx) {
-    var cp = document.body.getAttribute('data-site-base') || '';
-    var url = null;
-    if (target === 'issue' && ctx.issueKey) url = cp + '/browse/' + encodeURIComponent(ctx.issueKey);
-    else if (target === 'addonModule' && ctx.moduleKey) url = cp + '/plugins/servlet/ac/' + encodeURIComponent(ctx.addonKey || entry.config.appKey) + '/' + encodeURIComponent(ctx.moduleKey);
-    else if (target === 'site' && ctx.relativeUrl && ctx.relativeUrl.charAt(0) === '/') url = ctx.relativeUrl;
-    if (url) window.location.assign(url);
-  }
-
-  // --- calls ---
-  var handlers = {
-    'context.getToken': function (entry) {
-      var c = entry.config;
-      return bridge('token', { product: c.product, as: c.as, context: c.context }).then(function (r) {
-        if (!r.ok) throw { message: 'token refused (' + r.status + ')' };
+  host.defineModule('context', {
+    getToken: promised(function (callback) {
+      return bridge('token', { context: optionsOf(callback).structuredContext || {} }).then(function (r) {
+        if (!r.ok) throw new Error('the product refused a context token (' + r.status + ')');
         return r.json().then(function (j) {
           return j.token;
         });
       });
-    },
-    'context.getContext': function (entry) {
-      return entry.config.context;
-    },
-    'user.getLocale': function (entry) {
-      return entry.config.locale;
-    },
-    'user.getTimeZone': function (entry) {
-      return entry.config.timeZone;
-    },
-    'user.getCurrentUser': function (entry) {
-      return { atlassianAccountId: entry.config.accountId };
-    },
-    'user.getUser': function (entry) {
-      return { id: entry.config.accountId, key: entry.config.accountId, fullName: '' };
-    },
-    'navigator.getLocation': function (entry) {
-      var l = entry.config.location || {};
-      return { target: l.target, context: l.context || {}, href: window.location.href };
-    },
-    getLocation: function () {
-      return window.location.href;
-    },
-    'navigator.go': function (entry, args) {
-      go(entry, args[0], args[1] || {});
-    },
-    'navigator.reload': function () {
-      window.location.reload();
-    },
-    request: function (entry, args) {
-      var c = entry.config;
-      var req = args[0] || {};
-      return bridge('request', { product: c.product, as: c.as, url: req.url, type: req.type, data: req.data, contentType: req.contentType })
-        .then(function (r) {
-          var headers = {};
-          r.headers.forEach(function (v, k) {
-            headers[k] = v;
-          });
-          return r.text().then(function (text) {
-            return { status: r.status, statusText: r.statusText, body: text, headers: headers };
-          });
-        })
-        .catch(function () {
-          return { status: 0, statusText: 'error', body: '', headers: {} };
-        });
-    },
-    'flag.create': function (entry, args) {
-      createFlag(entry, String(args[0]), args[1] || {});
-    },
-    'flag.close': function (entry, args) {
-      removeFlag(String(args[0]), entry);
-    },
-    'events.emit': function (entry, args) {
-      allFrames().forEach(function (f) {
-        if (f.config.appKey === entry.config.appKey) postTo(f, { kind: 'event', name: args[0], data: args[1] });
-      });
-    },
-  };
-
-  window.addEventListener('message', function (e) {
-    var entry = entryFor(e.source);
-    if (!entry || e.origin !== entry.config.appOrigin) return;
-    var d = e.data;
-    if (!d || d.__ap !== 1) return;
-    if (d.kind === 'resize') {
-      if (!entry.iframe.dataset.sizeToParent && d.height !== undefined && d.height !== '100%') setHeight(entry, d.height);
-      return;
-    }
-    if (d.kind === 'sizeToParent') return fillParent(entry);
-    if (d.kind !== 'call') return;
-    var h = handlers[d.method];
-    if (!h) return postTo(entry, { kind: 'result', id: d.id, ok: false, error: { message: 'AP.' + d.method + ' is not emulated' } });
-    Promise.resolve()
-      .then(function () {
-        return h(entry, d.args || []);
-      })
-      .then(
-        function (value) {
-          postTo(entry, { kind: 'result', id: d.id, ok: true, value: value === undefined ? null : value });
-        },
-        function (err) {
-          postTo(entry, { kind: 'result', id: d.id, ok: false, error: { message: (err && err.message) || String(err) } });
-        },
-      );
+    }),
+    getContext: promised(function (callback) {
+      return Promise.resolve(optionsOf(callback).structuredContext || {});
+    }),
   });
 
+  host.defineModule('user', {
+    getLocale: promised(function () {
+      return Promise.resolve(product.locale);
+    }),
+    getTimeZone: promised(function () {
+      return Promise.resolve(product.timeZone);
+    }),
+    getCurrentUser: promised(function () {
+      return Promise.resolve({ atlassianAccountId: product.accountId });
+    }),
+  });
+
+  // navigator.go targets the emulated site has pages for.
+  function targetUrl(target, ctx, addonKey) {
+    var cp = product.contextPath;
+    if (target === 'issue' && ctx.issueKey) return cp + '/browse/' + encodeURIComponent(ctx.issueKey);
+    if (target === 'addonModule' && ctx.moduleKey && (!ctx.addonKey || ctx.addonKey === addonKey)) {
+      return cp + '/plugins/servlet/ac/' + encodeURIComponent(addonKey) + '/' + encodeURIComponent(ctx.moduleKey);
+    }
+    if (target === 'site' && typeof ctx.relativeUrl === 'string' && /^\/(?!\/)/.test(ctx.relativeUrl)) return cp + ctx.relativeUrl;
+    if (target === 'site' && typeof ctx.absoluteUrl === 'string') {
+      var u = new URL(ctx.absoluteUrl, window.location.href);
+      if (u.origin === window.location.origin) return u.href;
+    }
+    return null;
+  }
+
+  host.defineModule('navigator', {
+    getLocation: promised(function (callback) {
+      var l = optionsOf(callback).navigatorLocation || {};
+      return Promise.resolve({ target: l.target, context: l.context || {}, href: window.location.href });
+    }),
+    go: promised(function (target, context, callback) {
+      var url = targetUrl(target, context || {}, callback._context.extension.addon_key);
+      if (!url) return Promise.reject('navigator.go: target "' + target + '" with this context is not available here');
+      window.location.assign(url);
+      return Promise.resolve(true);
+    }),
+    reload: promised(function () {
+      window.location.reload();
+      return Promise.resolve(true);
+    }),
+  });
+
+  // AP.request(url[, options]) / AP.request(options): Jira's global, made as the viewing user.
+  function requestOptions(a, b) {
+    var o = typeof a === 'string' ? Object.assign({}, b || {}, { url: a }) : Object.assign({}, a || {});
+    var type = String(o.type || 'GET').toUpperCase();
+    var url = String(o.url || '');
+    var data = o.data;
+    var json = /json/.test(o.contentType || '');
+    if (data && typeof data === 'object') {
+      if (type === 'GET') {
+        url += (url.indexOf('?') >= 0 ? '&' : '?') + new URLSearchParams(data).toString();
+        data = undefined;
+      } else {
+        data = json ? JSON.stringify(data) : new URLSearchParams(data).toString();
+      }
+    }
+    return { url: url, type: type, data: data, contentType: o.contentType };
+  }
+  host.defineModule({
+    // (a, b, callback): simple-xdm pads the arguments to the declared length before the callback.
+    request: promised(function (a, b, _callback) {
+      return bridge('request', requestOptions(a, b)).then(function (r) {
+        return r.text().then(function (text) {
+          var xhr = { status: r.status, statusText: r.statusText, responseText: text, contentType: r.headers.get('content-type') };
+          if (r.status >= 200 && r.status < 300) return { body: text, xhr: xhr };
+          throw { err: r.statusText || 'error', xhr: xhr };
+        });
+      });
+    }),
+  });
+
+  // Flags: the library keeps ids, events (flag.close, flag.action) and the AP.flag API; a product
+  // registers how a flag is shown (ACJSFrameworkAdaptor.getProviderByModuleName('flag')).
+  var FLAG_TYPES = ['info', 'success', 'warning', 'error'];
+  var flagProvider = {
+    create: function (o) {
+      var region = document.getElementById('emu-flags');
+      var type = FLAG_TYPES.indexOf(o.type) >= 0 ? o.type : 'info';
+      var el = document.createElement('div');
+      var closed = false;
+      function close() {
+        if (closed) return;
+        closed = true;
+        el.remove();
+        if (typeof o.onClose === 'function') o.onClose(o.id);
+      }
+      el.className = 'emu-flag emu-flag-' + type;
+      el.setAttribute('role', type === 'error' || type === 'warning' ? 'alert' : 'status');
+      el.setAttribute('data-testid', 'emu-flag');
+      el.setAttribute('data-flag-id', o.id);
+      el.setAttribute('data-flag-type', type);
+      var title = document.createElement('strong');
+      title.textContent = o.title || '';
+      el.appendChild(title);
+      if (o.body) {
+        var body = document.createElement('p');
+        body.textContent = String(o.body);
+        el.appendChild(body);
+      }
+      (o.actions || []).forEach(function (a) {
+        var b = document.createElement('button');
+        b.type = 'button';
+        b.textContent = a.actionText;
+        b.addEventListener('click', function () {
+          a.executeAction();
+        });
+        el.appendChild(b);
+      });
+      var x = document.createElement('button');
+      x.type = 'button';
+      x.className = 'emu-flag-close';
+      x.setAttribute('aria-label', 'Dismiss');
+      x.textContent = '×';
+      x.addEventListener('click', close);
+      el.appendChild(x);
+      if (region) region.appendChild(el);
+      if (o.close === 'auto') setTimeout(close, 8000);
+      return { close: close };
+    },
+  };
+  host.getFrameworkAdaptor().registerModule({
+    getModuleRegistrationName: function () {
+      return 'flag';
+    },
+    isEnabled: function () {
+      return true;
+    },
+    getProvider: function () {
+      return flagProvider;
+    },
+  });
+
+  // Test hooks: the library triggers a jQuery `resized` event on the iframe it resized.
+  $(document).on('resized', 'iframe.ap-iframe', function (_e, dims) {
+    var h = parseInt(dims && dims.height, 10);
+    if (!isNaN(h)) this.setAttribute('data-content-height', String(h));
+    this.setAttribute('data-resize-count', String(Number(this.getAttribute('data-resize-count') || 0) + 1));
+  });
+
+  function createFrame(holder) {
+    if (holder.getAttribute('data-ac-created')) return;
+    holder.setAttribute('data-ac-created', 'true');
+    var extension = JSON.parse(holder.getAttribute('data-ac-extension'));
+    extension.options.hostOrigin = window.location.origin;
+    var $container = host.create(extension);
+    // Set before the iframe is in the document: `allow` is read when it starts loading.
+    $container.find('iframe').attr(JSON.parse(holder.getAttribute('data-ac-attrs') || '{}'));
+    holder.appendChild($container[0]);
+  }
+
   function init() {
+    Array.prototype.forEach.call(document.querySelectorAll('.ac-frame:not([data-ac-deferred])'), createFrame);
     Array.prototype.forEach.call(document.querySelectorAll('.ac-glance-toggle'), function (btn) {
       btn.addEventListener('click', function () {
         var body = document.getElementById(btn.getAttribute('aria-controls'));
@@ -235,8 +211,7 @@
         var open = btn.getAttribute('aria-expanded') === 'true';
         btn.setAttribute('aria-expanded', String(!open));
         body.hidden = open;
-        var iframe = body.querySelector('iframe[data-src]');
-        if (!open && iframe && !iframe.getAttribute('src')) iframe.setAttribute('src', iframe.getAttribute('data-src'));
+        if (!open) Array.prototype.forEach.call(body.querySelectorAll('.ac-frame'), createFrame);
       });
     });
     // Switcher: apply on change (the Apply button stays for keyboard and no-JS use).
