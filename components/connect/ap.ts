@@ -6,7 +6,19 @@ interface APLike {
   resize?: (width?: string, height?: string) => void;
   context?: { getToken?: (cb: (token: string) => void) => Promise<string> | void };
   user?: { getLocale?: (cb: (locale: string) => void) => void };
+  flag?: { create?: (opts: FlagOptions) => unknown };
+  navigator?: { go?: (target: string, context: Record<string, string>) => unknown };
 }
+
+export interface FlagOptions {
+  title: string;
+  body?: string;
+  type: 'info' | 'success' | 'warning' | 'error';
+  close: 'auto' | 'manual';
+}
+
+/** Where the product manages apps (licenses), relative to the site: for AP.navigator.go('site'). */
+export const MANAGE_APPS_PATH = '/plugins/servlet/upm';
 
 function ap(): APLike | undefined {
   return typeof window === 'undefined' ? undefined : (window as unknown as { AP?: APLike }).AP;
@@ -76,4 +88,28 @@ export function autoResize(el: HTMLElement): () => void {
     ro.disconnect();
     if (frame) cancelAnimationFrame(frame);
   };
+}
+
+/**
+ * Shows a product flag (AP.flag.create). Returns false when AP.js is not there (yet), so the
+ * caller can show its own message instead.
+ */
+export function showFlag(opts: FlagOptions): boolean {
+  const create = ap()?.flag?.create;
+  if (!create) return false;
+  create(opts);
+  return true;
+}
+
+/**
+ * Asks the product page to navigate (AP.navigator.go): the iframe never navigates the top window
+ * itself. Returns false when AP.js is not there, so a link can fall back to its href.
+ */
+export function navigate(target: 'site' | 'issue' | 'addonModule', context: Record<string, string>): boolean {
+  const go = ap()?.navigator?.go;
+  if (!go) return false;
+  const result = go(target, context) as Promise<unknown> | undefined;
+  // A target the product cannot open rejects; AP.js reports it as a console warning already.
+  if (result && typeof result.catch === 'function') result.catch(() => undefined);
+  return true;
 }

@@ -2,6 +2,7 @@ import 'server-only';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConnectError } from '@/lib/connect/errors';
+import { apScriptTag } from '@/components/connect/ap-options';
 import { env } from '@/lib/env';
 
 /**
@@ -68,12 +69,13 @@ export function scriptJson(value: unknown): string {
  */
 const PREFETCH = `<script>(function(){try{var b=JSON.parse(document.getElementById('app-bootstrap').textContent),p=b.prefetch||{},o=window.__appPrefetch={};Object.keys(p).forEach(function(k){o[k]=fetch(p[k],{headers:{authorization:'Bearer '+b.sessionToken,'x-connect-locale':b.locale},credentials:'omit',cache:'no-store'}).then(function(r){return r.json().then(function(j){return{status:r.status,body:j}})})})}catch(e){}})()</script>`;
 
-let apScript: string | undefined;
+const apScripts = new Map<ShellName, string>();
 
 /** The shell for one request: `lang`, AP.js, the bootstrap and the prefetch script. */
 export async function renderShell(name: ShellName, req: Request, opts: { locale: string; bootstrap: Record<string, unknown> }): Promise<Response> {
   const s = await shell(name, req);
-  apScript ??= `<script src="${escAttr(env().AP_JS_URL)}" async></script>`;
+  let apScript = apScripts.get(name);
+  if (!apScript) apScripts.set(name, (apScript = apScriptTag(env().AP_JS_URL, name === 'panel' ? 'panel' : 'admin')));
   const html =
     s.beforeLang +
     escAttr(opts.locale) +
