@@ -2,6 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from './fixtures';
+import { refusedRequest } from './support/errors';
 import { addItem, apiFromFrame, expectFitsContent, GLANCE, itemTexts, PANEL, panelReady } from './support/app';
 
 /** The reference app's issue panel, as users see it inside the emulated Jira issue view. */
@@ -55,7 +56,7 @@ test.describe('the issue panel', () => {
     });
   }
 
-  test('lic=none is read-only, explains why, and the server refuses writes', async ({ product }) => {
+  test('lic=none is read-only, explains why, and the server refuses writes', async ({ product, pageErrors }) => {
     await product.issue('DEMO-1', { license: 'none' });
     const frame = product.frame(PANEL);
     const ready = await panelReady(frame);
@@ -66,6 +67,8 @@ test.describe('the issue panel', () => {
     const res = await apiFromFrame(frame, 'POST', '/api/checklists/10001/items', { text: 'sneaky' });
     expect(res.status).toBe(403);
     expect(res.body.error?.code).toBe('LICENSE_REQUIRED');
+    // The refusal this test provoked (Chromium logs it).
+    pageErrors.acknowledge(refusedRequest(403));
   });
 
   test('lic absent follows the development policy (licensed)', async ({ product }) => {
