@@ -66,7 +66,7 @@ const SANDBOX =
   'allow-downloads allow-forms allow-modals allow-popups allow-popups-to-escape-sandbox allow-scripts allow-same-origin allow-top-navigation-by-user-activation allow-storage-access-by-user-activation';
 
 /**
- * A placeholder the product page's glue (public/host.js) turns into the module's iframe with
+ * A placeholder the product page's glue (public/glue.js) turns into the module's iframe with
  * Atlassian's `connectHost.create(extension)`. The extension is `{ addon_key, key, url, options }`
  * as connect-host.js takes it; `options` travels to the app in the iframe's `name` (nothing
  * secret in it): the library reads `isFullPage` (sizeToParent), `autoresize`, `width`/`height`,

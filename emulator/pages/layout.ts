@@ -57,7 +57,7 @@ export interface LayoutInput {
 
 /**
  * What the product page knows about who is looking, for the glue's product modules (`user`,
- * `context`, `request`): read once by public/host.js.
+ * `context`, `request`): read once by public/glue.js.
  */
 function productState(p: LayoutInput): string {
   const user = p.emu.actingUser();
@@ -79,9 +79,9 @@ function productState(p: LayoutInput): string {
  */
 const HOST_SCRIPTS = `<link rel="stylesheet" href="/_emu/vendor/connect-host.css">
 <script src="/_emu/vendor/jquery.js" defer></script>
-<script src="/_emu/static/host-ajs.js" defer></script>
+<script src="/_emu/static/glue-ajs.js" defer></script>
 <script src="/_emu/vendor/connect-host.js" defer></script>
-<script src="/_emu/static/host.js" defer></script>`;
+<script src="/_emu/static/glue.js" defer></script>`;
 
 export function layout(p: LayoutInput): string {
   return `<!doctype html>
