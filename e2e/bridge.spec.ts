@@ -60,6 +60,18 @@ test.describe('product modules through the library', () => {
   });
 });
 
+test('a page URL about to expire is signed again through the product\'s content resolver', async ({ page, product, emu }) => {
+  // connect-host.js treats a page JWT expiring within 60 s as expired and asks the product's
+  // content resolver for a fresh URL instead of loading it (what a glance opened late hits).
+  emu.settings.pageTokenTtlSeconds = 30;
+  const resolved = page.waitForResponse((r) => r.url().endsWith('/_emu/bridge/url'));
+  await product.issue('DEMO-1');
+  const fresh = (await (await resolved).json()) as { url: string };
+  await panelReady(product.frame(PANEL));
+  expect(await product.iframe(PANEL).getAttribute('src')).toBe(fresh.url);
+  expect(new URL(fresh.url).searchParams.get('issueKey')).toBe('DEMO-1');
+});
+
 test.describe('hydration', () => {
   // Records, in every frame, the app root the server sent (before any script runs), so a test can
   // tell whether React kept it (hydrated) or threw it away and rendered the tree again.

@@ -2,7 +2,7 @@ import { moduleName, type ModuleRef } from '../lib/descriptor';
 import { projectOf, type EmuIssue } from '../lib/directory';
 import type { Emulator } from '../lib/emulator';
 import { esc } from '../lib/http';
-import { signedModuleUrl, type ModuleContext } from '../lib/module-url';
+import { contextVariables, signedModuleUrl, type ModuleContext } from '../lib/module-url';
 import type { Site, Viewer } from '../lib/state';
 
 /** One module iframe, built as the product builds it, plus what the host bridge needs to serve it. */
@@ -70,8 +70,8 @@ const SANDBOX =
  * Atlassian's `connectHost.create(extension)`. The extension is `{ addon_key, key, url, options }`
  * as connect-host.js takes it; `options` travels to the app in the iframe's `name` (nothing
  * secret in it): the library reads `isFullPage` (sizeToParent), `autoresize`, `width`/`height`,
- * `sandbox` and `hostOrigin`; `structuredContext` and `navigatorLocation` are read back by the
- * product modules the glue defines (`context`, `navigator`).
+ * `sandbox` and `hostOrigin`; `structuredContext`, `navigatorLocation` and `productContext` are
+ * read back by the glue (the `context` and `navigator` modules, the content resolver).
  */
 export async function frameHtml(emu: Emulator, site: Site, m: ModuleRef, ctx: ModuleContext, opts: FrameOptions): Promise<string> {
   const d = site.descriptor!;
@@ -90,6 +90,8 @@ export async function frameHtml(emu: Emulator, site: Site, m: ModuleRef, ctx: Mo
       moduleLocation: m.location ?? null,
       sandbox: SANDBOX,
       structuredContext: apContext(site, ctx, emu.viewer),
+      // `issue.key`-style variables, as Jira passes them; the content resolver signs a fresh URL from them.
+      productContext: contextVariables(ctx),
       navigatorLocation: opts.location,
     },
   };

@@ -9,7 +9,8 @@
  *     shared secret;
  *   - a flag provider (how flags look on this page; Jira registers an Atlaskit one);
  *   - creating each module's iframe with connectHost.create(extension) from the placeholders
- *     the server rendered (emulator/pages/frame.ts), glances when opened;
+ *     the server rendered (emulator/pages/frame.ts), glances when opened, and the content
+ *     resolver that signs a fresh iframe URL when the page's one has expired;
  *   - test hooks: data-resize-count / data-content-height on an iframe the library resized.
  */
 (function () {
@@ -184,6 +185,18 @@
     },
   });
 
+  // A page URL whose JWT has expired (or expires within the library's 60 s skew) is not loaded as
+  // is: the library asks the product's content resolver for a fresh one (a jQuery promise).
+  host.registerContentResolver.resolveByExtension(function (extension) {
+    return $.ajax({
+      url: '/_emu/bridge/url',
+      type: 'POST',
+      contentType: 'application/json',
+      dataType: 'json',
+      data: JSON.stringify({ product: product.product, as: product.as, module: extension.key, productContext: (extension.options || {}).productContext || {} }),
+    });
+  });
+
   // Test hooks: the library triggers a jQuery `resized` event on the iframe it resized.
   $(document).on('resized', 'iframe.ap-iframe', function (_e, dims) {
     var h = parseInt(dims && dims.height, 10);
@@ -195,11 +208,25 @@
     if (holder.getAttribute('data-ac-created')) return;
     holder.setAttribute('data-ac-created', 'true');
     var extension = JSON.parse(holder.getAttribute('data-ac-extension'));
+    var attrs = JSON.parse(holder.getAttribute('data-ac-attrs') || '{}');
     extension.options.hostOrigin = window.location.origin;
-    var $container = host.create(extension);
-    // Set before the iframe is in the document: `allow` is read when it starts loading.
-    $container.find('iframe').attr(JSON.parse(holder.getAttribute('data-ac-attrs') || '{}'));
-    holder.appendChild($container[0]);
+    var container = host.create(extension)[0];
+    // The container goes into the page once it holds the iframe, with our attributes set first
+    // (`allow` is read when the iframe starts loading, which is when it enters the document).
+    function attach() {
+      var iframe = container.querySelector('iframe');
+      if (!iframe && !container.querySelector('.connect-resolve-error')) return false;
+      if (iframe) $(iframe).attr(attrs);
+      holder.appendChild(container);
+      holder.removeAttribute('aria-busy');
+      return true;
+    }
+    if (attach()) return;
+    // Expired URL: the library asked the content resolver and adds the iframe (or an error) later.
+    holder.setAttribute('aria-busy', 'true');
+    new MutationObserver(function (_records, observer) {
+      if (attach()) observer.disconnect();
+    }).observe(container, { childList: true });
   }
 
   function init() {
