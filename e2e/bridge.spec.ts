@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures';
-import { ADMIN, PANEL, panelReady } from './support/app';
+import { ADMIN, GLANCE, PANEL, panelReady } from './support/app';
 
 /**
  * The app under Atlassian's own bridge (atlassian-connect-js: connect-host.js on the product
@@ -8,6 +8,7 @@ import { ADMIN, PANEL, panelReady } from './support/app';
  */
 
 const GENERAL = 'checklists-home';
+const CONFIGURE = 'checklists-configure';
 
 test('the no-errors rule sees errors thrown or logged in an app frame and on the product page', async ({ page, product, pageErrors }) => {
   await product.module(GENERAL);
@@ -25,6 +26,25 @@ test('the no-errors rule sees errors thrown or logged in an app frame and on the
     .toEqual(['Error: probe: uncaught in the app frame', 'probe: console.error in the app frame', 'probe: console.error on the product page']);
   // Provoked on purpose: acknowledged, so the fixture lets this test pass.
   expect(pageErrors.acknowledge(/^(Error: )?probe: /)).toBe(3);
+});
+
+test('every page the app serves loads under the library without a page error or console error @phone', async ({ page, product }) => {
+  // The fixture's no-errors rule does the checking; each page is waited on until AP.js connected
+  // (the product resized its iframe at least once), so the app's and iframe.js's start-up ran.
+  await product.issue('DEMO-3');
+  await panelReady(product.frame(PANEL));
+  await product.resized(PANEL);
+  await page.getByTestId(`glance-toggle-${GLANCE}`).click();
+  await panelReady(product.frame(GLANCE));
+  await product.resized(GLANCE);
+  for (const key of [ADMIN, CONFIGURE]) {
+    await product.module(key);
+    await expect(product.frame(key).getByTestId('admin-ready')).toBeVisible({ timeout: 20_000 });
+    await product.resized(key);
+  }
+  await product.module(GENERAL);
+  await expect(product.frame(GENERAL).getByTestId('general-tenant')).toBeVisible();
+  await product.resized(GENERAL);
 });
 
 test.describe('product modules through the library', () => {
