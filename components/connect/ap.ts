@@ -67,7 +67,8 @@ export async function productLocale(): Promise<string | undefined> {
 
 /**
  * Keeps the iframe as tall as its content: observes `.ac-content` and asks the product to
- * resize (once per frame at most). Returns a function that stops observing.
+ * resize (once per frame at most). The panel sets AP.js `resize:false` (./ap-options.ts), so this
+ * is the only thing sizing its iframe. Returns a function that stops observing.
  */
 export function autoResize(el: HTMLElement): () => void {
   let frame = 0;
@@ -75,17 +76,25 @@ export function autoResize(el: HTMLElement): () => void {
   const send = () => {
     frame = 0;
     const h = Math.ceil(el.getBoundingClientRect().height);
-    if (h === last) return;
+    const resize = ap()?.resize;
+    // Only a height the product was told counts as sent: before AP.js arrives, nothing is.
+    if (h === last || !resize) return;
     last = h;
-    ap()?.resize?.('100%', `${h}px`);
+    resize('100%', `${h}px`);
   };
-  const ro = new ResizeObserver(() => {
+  const schedule = () => {
     if (!frame) frame = requestAnimationFrame(send);
-  });
+  };
+  const ro = new ResizeObserver(schedule);
   ro.observe(el);
-  void whenAp().then(send);
+  // AP.js loads async and may arrive after the last size change: send once it has run (the
+  // script carries the options, ./ap-options.ts), however long that takes on a slow machine.
+  const script = document.getElementById('ac-iframe-options');
+  if (ap()) schedule();
+  else script?.addEventListener('load', schedule, { once: true });
   return () => {
     ro.disconnect();
+    script?.removeEventListener('load', schedule);
     if (frame) cancelAnimationFrame(frame);
   };
 }
