@@ -81,6 +81,7 @@ const HOST_SCRIPTS = `<link rel="stylesheet" href="/_emu/vendor/connect-host.css
 <script src="/_emu/vendor/jquery.js" defer></script>
 <script src="/_emu/static/glue-ajs.js" defer></script>
 <script src="/_emu/vendor/connect-host.js" defer></script>
+<script src="/_emu/static/glue-flag.js" defer></script>
 <script src="/_emu/static/glue.js" defer></script>`;
 
 export function layout(p: LayoutInput): string {

@@ -7,7 +7,7 @@
  *     getCurrentUser), `navigator` (go, reload, getLocation) and the `request` global; tokens
  *     and REST calls are made by the emulator server (/_emu/bridge/*), the page never holds the
  *     shared secret;
- *   - a flag provider (how flags look on this page; Jira registers an Atlaskit one);
+ *   - (glue-flag.js: the flag provider, how flags look on this page);
  *   - creating each module's iframe with connectHost.create(extension) from the placeholders
  *     the server rendered (emulator/pages/frame.ts), glances when opened, and the content
  *     resolver that signs a fresh iframe URL when the page's one has expired;
@@ -122,67 +122,6 @@
         });
       });
     }),
-  });
-
-  // Flags: the library keeps ids, events (flag.close, flag.action) and the AP.flag API; a product
-  // registers how a flag is shown (ACJSFrameworkAdaptor.getProviderByModuleName('flag')).
-  var FLAG_TYPES = ['info', 'success', 'warning', 'error'];
-  var flagProvider = {
-    create: function (o) {
-      var region = document.getElementById('emu-flags');
-      var type = FLAG_TYPES.indexOf(o.type) >= 0 ? o.type : 'info';
-      var el = document.createElement('div');
-      var closed = false;
-      function close() {
-        if (closed) return;
-        closed = true;
-        el.remove();
-        if (typeof o.onClose === 'function') o.onClose(o.id);
-      }
-      el.className = 'emu-flag emu-flag-' + type;
-      el.setAttribute('role', type === 'error' || type === 'warning' ? 'alert' : 'status');
-      el.setAttribute('data-testid', 'emu-flag');
-      el.setAttribute('data-flag-id', o.id);
-      el.setAttribute('data-flag-type', type);
-      var title = document.createElement('strong');
-      title.textContent = o.title || '';
-      el.appendChild(title);
-      if (o.body) {
-        var body = document.createElement('p');
-        body.textContent = String(o.body);
-        el.appendChild(body);
-      }
-      (o.actions || []).forEach(function (a) {
-        var b = document.createElement('button');
-        b.type = 'button';
-        b.textContent = a.actionText;
-        b.addEventListener('click', function () {
-          a.executeAction();
-        });
-        el.appendChild(b);
-      });
-      var x = document.createElement('button');
-      x.type = 'button';
-      x.className = 'emu-flag-close';
-      x.setAttribute('aria-label', 'Dismiss');
-      x.textContent = '×';
-      x.addEventListener('click', close);
-      el.appendChild(x);
-      if (region) region.appendChild(el);
-      if (o.close === 'auto') setTimeout(close, 8000);
-      return { close: close };
-    },
-  };
-  host.getFrameworkAdaptor().registerModule({
-    getModuleRegistrationName: function () {
-      return 'flag';
-    },
-    isEnabled: function () {
-      return true;
-    },
-    getProvider: function () {
-      return flagProvider;
-    },
   });
 
   // A page URL whose JWT has expired (or expires within the library's 60 s skew) is not loaded as
