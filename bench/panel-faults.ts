@@ -1,7 +1,7 @@
 /**
  * Render time of the issue panel and the admin page while the product misbehaves (issue 5,
  * "Panels under faults"). The built app runs pinned to core 0 against a local fake Jira site
- * (test/integration/app-support.ts FakeProduct) in four conditions:
+ * (the FakeProduct of atlassian-connect-next/testing) in four conditions:
  *   healthy       — the site answers at once (the baseline)
  *   +2 s latency  — every answer takes 2 s more (a site warming up after a restart)
  *   50 % errors   — half the answers are 503 (reproducible PRNG)

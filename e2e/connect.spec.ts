@@ -1,5 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, LICENSE_CASES, test } from './fixtures';
+import { expectSizedToParent } from './support/app';
 
 /**
  * The Connect round trip through the emulator, on the app's minimal general page: install,
@@ -170,13 +171,11 @@ test.describe('AP.js in the iframe', () => {
     expect(out.location).toMatchObject({ target: 'addonModule', context: { moduleKey: GENERAL } });
     expect(out.me.accountId).toBe(uma);
     await expect(page.getByTestId('emu-flag')).toContainText('Saved');
-    // sizeToParent: the iframe fills the rest of the viewport and stops following its content.
-    await body.evaluate(() => (window as unknown as { AP: { sizeToParent(): void } }).AP.sizeToParent());
+    // sizeToParent (the library's env module; a full-page module): the iframe fills the rest of
+    // the viewport and stops following its content.
+    await body.evaluate(() => (window as unknown as { AP: { env: { sizeToParent(): void } } }).AP.env.sizeToParent());
     const iframe = product.iframe(GENERAL);
-    await expect(iframe).toHaveAttribute('data-size-to-parent', 'true');
-    const box = (await iframe.boundingBox())!;
-    const viewport = page.viewportSize()!;
-    expect(Math.abs(box.y + box.height - (viewport.height - 8))).toBeLessThanOrEqual(2);
+    await expectSizedToParent(page, iframe);
   });
 });
 

@@ -1,12 +1,16 @@
 import { test as base, expect, type FrameLocator, type Locator, type Page } from '@playwright/test';
 import type { Emulator } from '../emulator/lib/emulator';
 import type { LicenseChoice, Viewer } from '../emulator/lib/state';
+import { collectErrors, type ErrorCollector } from './support/errors';
 import { startStack, type Stack } from './support/stack';
 
 /**
  * Fixtures: `stack` (worker-scoped: one built app + emulator, installed), `emu` (per test: the
- * emulator reset to an installed, enabled site with no faults and the default viewer), and
- * `product` (helpers to open product pages and reach the app's iframes).
+ * emulator reset to an installed, enabled site with no faults and the default viewer),
+ * `product` (helpers to open product pages and reach the app's iframes), and `pageErrors`
+ * (automatic, every test): any uncaught error or console.error in the app's frames or on the
+ * product page fails the test, except the library's known product-side lines
+ * (e2e/support/errors.ts). A test that provokes an error on purpose acknowledges it.
  */
 
 export interface ProductPages {
@@ -34,7 +38,7 @@ function query(viewer: Partial<Viewer> = {}): string {
   return q.toString();
 }
 
-export const test = base.extend<{ emu: Emulator; product: ProductPages }, { stack: Stack }>({
+export const test = base.extend<{ emu: Emulator; product: ProductPages; pageErrors: ErrorCollector }, { stack: Stack }>({
   stack: [
     async ({}, provide, workerInfo) => {
       const stack = await startStack(workerInfo.parallelIndex);
@@ -53,6 +57,18 @@ export const test = base.extend<{ emu: Emulator; product: ProductPages }, { stac
       await testInfo.attach('app-output.txt', { body: stack.appOutput().slice(-20_000), contentType: 'text/plain' });
     }
   },
+  pageErrors: [
+    async ({ page }, provide, testInfo) => {
+      const errors = collectErrors(page);
+      await provide(errors);
+      const bad = errors.unexpected();
+      if (bad.length) {
+        await testInfo.attach('page-errors.json', { body: JSON.stringify(errors.all(), null, 2), contentType: 'application/json' });
+        throw new Error(`errors in the browser (app frames or product page):\n${bad.map((e) => `  [${e.kind}] ${e.text} (${e.where})`).join('\n')}`);
+      }
+    },
+    { auto: true },
+  ],
   product: async ({ page, emu }, provide) => {
     const frameSel = (k: string) => `iframe[data-testid="ac-frame-${k}"]`;
     const d = () => emu.site('jira').descriptor!;

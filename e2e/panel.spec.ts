@@ -1,5 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from './fixtures';
+import { refusedRequest } from './support/errors';
 import { addItem, apiFromFrame, expectFitsContent, GLANCE, itemTexts, PANEL, panelReady } from './support/app';
 import { README_TAG, readmeScreenshot } from './support/screenshots';
 
@@ -50,7 +51,7 @@ test.describe('the issue panel', () => {
     });
   }
 
-  test('lic=none is read-only, explains why, and the server refuses writes', async ({ product }) => {
+  test('lic=none is read-only, explains why, and the server refuses writes', async ({ product, pageErrors }) => {
     await product.issue('DEMO-1', { license: 'none' });
     const frame = product.frame(PANEL);
     const ready = await panelReady(frame);
@@ -61,6 +62,8 @@ test.describe('the issue panel', () => {
     const res = await apiFromFrame(frame, 'POST', '/api/checklists/10001/items', { text: 'sneaky' });
     expect(res.status).toBe(403);
     expect(res.body.error?.code).toBe('LICENSE_REQUIRED');
+    // The refusal this test provoked (Chromium logs it).
+    pageErrors.acknowledge(refusedRequest(403));
   });
 
   test('lic absent follows the development policy (licensed)', async ({ product }) => {

@@ -11,8 +11,8 @@ import { DataControls } from '@/lib/gdpr/ui/data-controls';
 import { POLICY_PATHS } from '@/lib/policies/paths';
 import type { AdminOverviewDto } from '@/lib/settings/schema';
 import { createApiClient, takePrefetched } from '../connect/api-client';
-import { autoResize } from '../connect/ap';
 import { noSubscribe, readBootstrap, type Bootstrap } from '../connect/bootstrap';
+import { ManageAppsLink } from '../connect/manage-apps-link';
 import { IntlRoot, useLocaleMessages } from '../i18n/intl-root';
 import { SettingsForm } from './settings-form';
 
@@ -23,11 +23,10 @@ import { SettingsForm } from './settings-form';
 export function AdminApp() {
   // The server prerendered the shell without a bootstrap (null); the browser reads the injected one.
   const boot = useSyncExternalStore(noSubscribe, readBootstrap, () => null);
-  const root = useRef<HTMLDivElement>(null);
-  useEffect(() => (root.current ? autoResize(root.current) : undefined), []);
+  // Sized by the product (AP.js option sizeToParent, components/connect/ap-options.ts).
   const { locale, messages } = useLocaleMessages(boot);
   return (
-    <div ref={root} className="ac-content" data-testid="admin-root" style={{ padding: token('space.200', '16px'), maxWidth: 760 }}>
+    <div className="ac-content" data-testid="admin-root" style={{ padding: token('space.200', '16px'), maxWidth: 760 }}>
       {boot && messages ? (
         <IntlRoot locale={locale} timeZone={boot.timeZone} messages={messages}>
           <Admin boot={boot} />
@@ -112,7 +111,7 @@ function Admin({ boot }: { boot: Bootstrap }) {
         <Heading size="small" as="h2" id="license-h">{t('admin.license.heading')}</Heading>
         <p data-testid="admin-license" data-license={overview.license.view}>
           <Lozenge appearance={LICENSE_LOZENGE[overview.license.view]} isBold>{t(`admin.license.${overview.license.view}`)}</Lozenge>{' '}
-          <a href={overview.manageAppsUrl} target="_top" data-testid="admin-license-manage-link">{t('admin.license.manage')}</a>
+          <ManageAppsLink href={overview.manageAppsUrl} testId="admin-license-manage-link">{t('admin.license.manage')}</ManageAppsLink>
         </p>
         {!overview.license.licensed && (
           <div data-testid="admin-license-warning">

@@ -10,6 +10,7 @@ import Textfield from '@atlaskit/textfield';
 import { token } from '@atlaskit/tokens';
 import { CHECKLIST_LIMITS } from '@/lib/checklists/limits';
 import { settingsSchema, type AdminOverviewDto, type Settings } from '@/lib/settings/schema';
+import { showFlag } from '../connect/ap';
 import { ApiError, type ApiClient } from '../connect/api-client';
 
 type Issues = Record<string, string>;
@@ -49,7 +50,9 @@ export function SettingsForm({ api, overview, onSaved }: { api: ApiClient; overv
       setForm(saved.settings);
       setKeysText(saved.settings.projects.keys.join(', '));
       onSaved(saved.settings, saved.version);
-      setResult({ kind: 'saved' });
+      // The product confirms a save with a flag, as its own settings pages do; without AP.js
+      // (not loaded yet, or outside the product) the form says it itself.
+      if (!showFlag({ title: t('admin.saved'), type: 'success', close: 'auto' })) setResult({ kind: 'saved' });
     } catch (err) {
       const code = err instanceof ApiError ? err.code : undefined;
       if (err instanceof ApiError && err.status === 409 && err.body.current) {

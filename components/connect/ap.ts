@@ -6,7 +6,19 @@ interface APLike {
   resize?: (width?: string, height?: string) => void;
   context?: { getToken?: (cb: (token: string) => void) => Promise<string> | void };
   user?: { getLocale?: (cb: (locale: string) => void) => void };
+  flag?: { create?: (opts: FlagOptions) => unknown };
+  navigator?: { go?: (target: string, context: Record<string, string>) => unknown };
 }
+
+export interface FlagOptions {
+  title: string;
+  body?: string;
+  type: 'info' | 'success' | 'warning' | 'error';
+  close: 'auto' | 'manual';
+}
+
+/** Where the product manages apps (licenses), relative to the site: for AP.navigator.go('site'). */
+export const MANAGE_APPS_PATH = '/plugins/servlet/upm';
 
 function ap(): APLike | undefined {
   return typeof window === 'undefined' ? undefined : (window as unknown as { AP?: APLike }).AP;
@@ -55,7 +67,8 @@ export async function productLocale(): Promise<string | undefined> {
 
 /**
  * Keeps the iframe as tall as its content: observes `.ac-content` and asks the product to
- * resize (once per frame at most). Returns a function that stops observing.
+ * resize (once per frame at most). The panel sets AP.js `resize:false` (./ap-options.ts), so this
+ * is the only thing sizing its iframe. Returns a function that stops observing.
  */
 export function autoResize(el: HTMLElement): () => void {
   let frame = 0;
@@ -63,17 +76,49 @@ export function autoResize(el: HTMLElement): () => void {
   const send = () => {
     frame = 0;
     const h = Math.ceil(el.getBoundingClientRect().height);
-    if (h === last) return;
+    const resize = ap()?.resize;
+    // Only a height the product was told counts as sent: before AP.js arrives, nothing is.
+    if (h === last || !resize) return;
     last = h;
-    ap()?.resize?.('100%', `${h}px`);
+    resize('100%', `${h}px`);
   };
-  const ro = new ResizeObserver(() => {
+  const schedule = () => {
     if (!frame) frame = requestAnimationFrame(send);
-  });
+  };
+  const ro = new ResizeObserver(schedule);
   ro.observe(el);
-  void whenAp().then(send);
+  // AP.js loads async and may arrive after the last size change: send once it has run (the
+  // script carries the options, ./ap-options.ts), however long that takes on a slow machine.
+  const script = document.getElementById('ac-iframe-options');
+  if (ap()) schedule();
+  else script?.addEventListener('load', schedule, { once: true });
   return () => {
     ro.disconnect();
+    script?.removeEventListener('load', schedule);
     if (frame) cancelAnimationFrame(frame);
   };
+}
+
+/**
+ * Shows a product flag (AP.flag.create). Returns false when AP.js is not there (yet), so the
+ * caller can show its own message instead.
+ */
+export function showFlag(opts: FlagOptions): boolean {
+  const create = ap()?.flag?.create;
+  if (!create) return false;
+  create(opts);
+  return true;
+}
+
+/**
+ * Asks the product page to navigate (AP.navigator.go): the iframe never navigates the top window
+ * itself. Returns false when AP.js is not there, so a link can fall back to its href.
+ */
+export function navigate(target: 'site' | 'issue' | 'addonModule', context: Record<string, string>): boolean {
+  const go = ap()?.navigator?.go;
+  if (!go) return false;
+  const result = go(target, context) as Promise<unknown> | undefined;
+  // A target the product cannot open rejects; AP.js reports it as a console warning already.
+  if (result && typeof result.catch === 'function') result.catch(() => undefined);
+  return true;
 }

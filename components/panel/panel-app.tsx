@@ -11,6 +11,7 @@ import type { ItemDto } from '@/lib/checklists/schema';
 import { createApiClient } from '../connect/api-client';
 import { autoResize } from '../connect/ap';
 import { noSubscribe, readBootstrap, type Bootstrap } from '../connect/bootstrap';
+import { ManageAppsLink } from '../connect/manage-apps-link';
 import { IntlRoot, useLocaleMessages } from '../i18n/intl-root';
 import { AddItemForm } from './add-item-form';
 import { ChecklistItem } from './checklist-item';
@@ -117,9 +118,9 @@ function Panel({ boot }: { boot: Bootstrap }) {
             <p>{t('panel.readOnly.body')}</p>
             {/* The product page, not the iframe, must navigate to the site's app management. */}
             <p>
-              <a href={boot.site.manageAppsUrl} target="_top" rel="noopener" data-testid="panel-readonly-link">
+              <ManageAppsLink href={boot.site.manageAppsUrl} testId="panel-readonly-link">
                 {t('panel.readOnly.link')}
-              </a>
+              </ManageAppsLink>
             </p>
           </SectionMessage>
         </div>

@@ -1,4 +1,4 @@
-import { expect, type FrameLocator, type Locator } from '@playwright/test';
+import { expect, type FrameLocator, type Locator, type Page } from '@playwright/test';
 
 /** Helpers for the reference app's panel and admin page, through their data-testids. */
 
@@ -85,4 +85,30 @@ export async function restoreDefaultSettings(adminFrame: FrameLocator): Promise<
     settings: { template: { enabled: false, items: [] }, projects: { mode: 'all', keys: [] }, showCheckedBy: true },
   });
   expect(put.status).toBe(200);
+}
+
+/**
+ * The admin page confirms a save with a product flag (AP.flag through connect-host.js); the
+ * emulator's flag provider renders it on the product page.
+ */
+export async function expectSavedFlag(page: Page): Promise<void> {
+  await expect(page.getByTestId('emu-flag').filter({ hasText: 'Settings saved.' })).toBeVisible();
+}
+
+/**
+ * A full-page module with the AP.js option sizeToParent: the product sized its iframe to the rest
+ * of the window (connect-host.js: window height - iframe top - 1 px) and marked it.
+ */
+export async function expectSizedToParent(page: Page, iframe: Locator): Promise<void> {
+  await expect(iframe).toHaveClass(/\bsized-to-parent\b/);
+  const viewport = page.viewportSize()!;
+  await expect
+    .poll(async () => {
+      const box = await iframe.boundingBox();
+      const scrollY = await page.evaluate(() => window.scrollY);
+      // Document coordinates: the product measured the iframe's offset from the top of the page
+      // (fractional on a phone's device pixel ratio, hence the 1 px of rounding).
+      return box ? Math.abs(box.y + scrollY + box.height - (viewport.height - 1)) <= 1 : false;
+    })
+    .toBe(true);
 }

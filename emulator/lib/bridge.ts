@@ -1,16 +1,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ACTING_USERS, userByKey, type ActingUserKey } from './directory';
+import { findModule } from './descriptor';
+import { ACTING_USERS, findIssue, userByKey, type ActingUserKey } from './directory';
 import type { Emulator } from './emulator';
 import { injectFault } from './faults';
 import { HttpError, readJson, sendJson } from './http';
 import { productRest, type Caller } from './rest';
 import { signSymmetricToken } from './signing';
 import type { Product } from './state';
+import type { ModuleContext } from './module-url';
+import { frameSrc, issueContext } from '../pages/frame';
 
 /**
- * The server half of the host page's AP bridge: signing context JWTs for `AP.context.getToken`
- * and running `AP.request` calls as the viewing user. Only the emulator's own pages call it
- * (JSON bodies, so a cross-origin form cannot).
+ * The server half of the product modules the page's glue defines around Atlassian's
+ * connect-host.js: signing context JWTs for `AP.context.getToken`, running `AP.request` calls as
+ * the viewing user, and signing a fresh iframe URL for the library's content resolver (a page
+ * URL whose JWT expired, e.g. a glance opened long after the page loaded). Only the emulator's own
+ * pages call it (JSON bodies, so a cross-origin form cannot).
  */
 
 interface BridgeBody {
@@ -21,6 +26,8 @@ interface BridgeBody {
   type?: string;
   data?: unknown;
   contentType?: string;
+  module?: string;
+  productContext?: Record<string, unknown>;
 }
 
 function parse(body: unknown): BridgeBody {
@@ -50,6 +57,21 @@ export async function handleBridge(emu: Emulator, req: IncomingMessage, res: Ser
       claims: { context: b.context ?? {} },
     });
     return sendJson(res, 200, { token });
+  }
+
+  if (url.pathname === '/_emu/bridge/url') {
+    const m = typeof b.module === 'string' ? findModule(site.descriptor, b.module) : undefined;
+    if (!m) throw new HttpError(404, 'no such module');
+    const pc = b.productContext ?? {};
+    let ctx: ModuleContext = {};
+    if (typeof pc['issue.key'] === 'string') {
+      const issue = findIssue(pc['issue.key']);
+      if (!issue) throw new HttpError(404, 'no such issue');
+      ctx = issueContext(issue);
+    } else {
+      ctx = { extra: Object.fromEntries(Object.entries(pc).filter((e): e is [string, string] => typeof e[1] === 'string')) };
+    }
+    return sendJson(res, 200, { url: await frameSrc(emu, site, m, ctx, { ...emu.viewer, user: b.as ?? emu.viewer.user }) });
   }
 
   if (url.pathname === '/_emu/bridge/request') {

@@ -8,7 +8,7 @@ import { HttpError, readBody, send, sendJson } from './http';
 import { handleTokenRequest } from './oauth';
 import { productRest } from './rest';
 import type { Site } from './state';
-import { serveStatic } from './static';
+import { serveStatic, serveVendor } from './static';
 import { handleProductPage } from '../pages/routes';
 
 /** Dispatches one request: extensions, emulator routes, then the sites (REST and pages). */
@@ -28,8 +28,10 @@ export async function handleRequest(emu: Emulator, req: IncomingMessage, res: Se
   try {
     for (const ext of emu.extensions) if (await ext.handle?.(req, res, url)) return;
     const p = url.pathname;
-    if (p === '/atlassian-connect/all.js' || p === '/atlassian-connect/all-debug.js') return serveStatic(res, 'all.js');
-    if (p.startsWith('/_emu/static/')) return serveStatic(res, p.slice('/_emu/static/'.length));
+    // The app's AP.js (AP_JS_URL): Atlassian's iframe.js, as the Connect CDN serves it at /all.js.
+    if (p === '/atlassian-connect/all.js' || p === '/atlassian-connect/all-debug.js') return serveVendor(req, res, 'iframe.js');
+    if (p.startsWith('/_emu/vendor/')) return serveVendor(req, res, p.slice('/_emu/vendor/'.length));
+    if (p.startsWith('/_emu/static/')) return serveStatic(req, res, p.slice('/_emu/static/'.length));
     if (p.startsWith('/_emu/api/')) return await handleControlApi(emu, req, res, url);
     if (p.startsWith('/_emu/bridge/')) return await handleBridge(emu, req, res, url);
     if (p === '/_emu' || p === '/_emu/' || p === '/_emu/action') return await handleControlForm(emu, req, res, url);

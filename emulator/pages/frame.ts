@@ -2,7 +2,7 @@ import { moduleName, type ModuleRef } from '../lib/descriptor';
 import { projectOf, type EmuIssue } from '../lib/directory';
 import type { Emulator } from '../lib/emulator';
 import { esc } from '../lib/http';
-import { signedModuleUrl, type ModuleContext } from '../lib/module-url';
+import { contextVariables, signedModuleUrl, type ModuleContext } from '../lib/module-url';
 import type { Site, Viewer } from '../lib/state';
 
 /** One module iframe, built as the product builds it, plus what the host bridge needs to serve it. */
@@ -61,27 +61,40 @@ export interface FrameOptions {
   initialHeight?: number;
 }
 
+/** The iframe sandbox Jira Cloud sets on Connect iframes. */
+const SANDBOX =
+  'allow-downloads allow-forms allow-modals allow-popups allow-popups-to-escape-sandbox allow-scripts allow-same-origin allow-top-navigation-by-user-activation allow-storage-access-by-user-activation';
+
+/**
+ * A placeholder the product page's glue (public/glue.js) turns into the module's iframe with
+ * Atlassian's `connectHost.create(extension)`. The extension is `{ addon_key, key, url, options }`
+ * as connect-host.js takes it; `options` travels to the app in the iframe's `name` (nothing
+ * secret in it): the library reads `isFullPage` (sizeToParent), `autoresize`, `width`/`height`,
+ * `sandbox` and `hostOrigin`; `structuredContext`, `navigatorLocation` and `productContext` are
+ * read back by the glue (the `context` and `navigator` modules, the content resolver).
+ */
 export async function frameHtml(emu: Emulator, site: Site, m: ModuleRef, ctx: ModuleContext, opts: FrameOptions): Promise<string> {
   const d = site.descriptor!;
-  const src = await frameSrc(emu, site, m, ctx);
-  const user = emu.actingUser();
-  const config = {
-    product: site.product,
-    appKey: d.key,
-    appOrigin: new URL(d.baseUrl).origin,
-    moduleKey: m.key,
-    moduleType: m.type,
-    as: emu.viewer.user,
-    accountId: user?.accountId ?? null,
-    locale: emu.productLocale(),
-    timeZone: emu.timeZone(),
-    context: apContext(site, ctx, emu.viewer),
-    location: opts.location,
+  const extension = {
+    addon_key: d.key,
+    key: m.key,
+    url: await frameSrc(emu, site, m, ctx),
+    options: {
+      width: '100%',
+      height: `${opts.initialHeight ?? 80}px`,
+      // The product lets every page module follow its content unless the app says otherwise
+      // (data-options on its AP.js script: resize:false, sizeToParent:true).
+      autoresize: true,
+      isFullPage: m.kind === 'general' || m.kind === 'admin',
+      moduleType: m.type,
+      moduleLocation: m.location ?? null,
+      sandbox: SANDBOX,
+      structuredContext: apContext(site, ctx, emu.viewer),
+      // `issue.key`-style variables, as Jira passes them; the content resolver signs a fresh URL from them.
+      productContext: contextVariables(ctx),
+      navigatorLocation: opts.location,
+    },
   };
-  const name = displayName(emu, site, m);
-  const srcAttr = opts.deferred ? `data-src="${esc(src)}"` : `src="${esc(src)}"`;
-  return `<iframe id="${esc(`${d.key}__${m.key}`)}" class="ap-iframe" data-testid="ac-frame-${esc(m.key)}" data-ac-module="${esc(m.key)}"
-    data-ac-config="${esc(JSON.stringify(config))}" title="${esc(name)}" ${srcAttr} style="height:${opts.initialHeight ?? 80}px"
-    sandbox="allow-downloads allow-forms allow-modals allow-popups allow-popups-to-escape-sandbox allow-scripts allow-same-origin allow-top-navigation-by-user-activation allow-storage-access-by-user-activation"
-    allow="clipboard-write"></iframe>`;
+  const attrs = { title: displayName(emu, site, m), 'data-testid': `ac-frame-${m.key}`, 'data-ac-module': m.key, allow: 'clipboard-write' };
+  return `<div class="ac-frame" data-ac-extension="${esc(JSON.stringify(extension))}" data-ac-attrs="${esc(JSON.stringify(attrs))}"${opts.deferred ? ' data-ac-deferred="true"' : ''}></div>`;
 }

@@ -55,14 +55,44 @@ export interface LayoutInput {
   path: string;
 }
 
+/**
+ * What the product page knows about who is looking, for the glue's product modules (`user`,
+ * `context`, `request`): read once by public/glue.js.
+ */
+function productState(p: LayoutInput): string {
+  const user = p.emu.actingUser();
+  const state = {
+    product: p.site.product,
+    as: p.emu.viewer.user,
+    accountId: user?.accountId ?? null,
+    locale: p.emu.productLocale(),
+    timeZone: p.emu.timeZone(),
+    contextPath: new URL(p.site.baseUrl).pathname.replace(/\/+$/, ''),
+  };
+  return `<script id="emu-product" type="application/json">${JSON.stringify(state).replace(/</g, '\\u003c')}</script>`;
+}
+
+/*
+ * The product page's scripts, in the order a product loads them: jQuery as AJS.$, then
+ * Atlassian's connect-host.js (+ its CSS), then our glue (product modules, the flag provider,
+ * creating the iframes). All deferred: the page paints first, then the iframes are created.
+ */
+const HOST_SCRIPTS = `<link rel="stylesheet" href="/_emu/vendor/connect-host.css">
+<script src="/_emu/vendor/jquery.js" defer></script>
+<script src="/_emu/static/glue-ajs.js" defer></script>
+<script src="/_emu/vendor/connect-host.js" defer></script>
+<script src="/_emu/static/glue-flag.js" defer></script>
+<script src="/_emu/static/glue.js" defer></script>`;
+
 export function layout(p: LayoutInput): string {
   return `<!doctype html>
 <html lang="${esc(p.emu.viewer.locale)}">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(p.title)} - ${p.site.product === 'jira' ? 'Jira' : 'Confluence'} (emulator)</title>
+${HOST_SCRIPTS}
 <link rel="stylesheet" href="/_emu/static/emu.css">
-<script src="/_emu/static/host.js"></script></head>
-<body data-site-base="${esc(new URL(p.site.baseUrl).pathname.replace(/\/+$/, ''))}">
+${productState(p)}</head>
+<body>
 <a class="emu-skip" href="#main">Skip to content</a>
 <header class="emu-header">${nav(p.emu, p.site)}${switcher(p.emu, p.path)}</header>
 <main id="main" class="emu-main">${p.body}</main>

@@ -4,6 +4,7 @@ import { send, sendHtml } from '../lib/http';
 import type { Site } from '../lib/state';
 import { confluencePage } from './confluence';
 import { homePage, issuePage } from './issue';
+import { manageAppsPage } from './manage-apps';
 import { modulePage } from './module-page';
 
 /** The product's own pages (GET), under the site's baseUrl. */
@@ -21,7 +22,9 @@ export async function handleProductPage(emu: Emulator, req: IncomingMessage, res
   const path = url.pathname;
   let html: string | undefined;
   let m: RegExpExecArray | null;
-  if (site.product === 'confluence') {
+  if (rel === '/plugins/servlet/upm') {
+    html = manageAppsPage(emu, site, path);
+  } else if (site.product === 'confluence') {
     if (rel === '/' || rel === '/spaces/DOCS') return send(res, 302, '', { location: `${site.baseUrl}/spaces/DOCS/pages/65537` });
     if ((m = /^\/spaces\/([A-Z0-9]+)\/pages\/(\d+)(?:\/[^/]*)?$/.exec(rel))) html = await confluencePage(emu, site, m[1]!, m[2]!, path);
   } else if (rel === '/') {

@@ -4,9 +4,17 @@ import { parseOr422 } from '@/lib/app/api/http';
 import { issueIdParam } from '@/lib/checklists/schema';
 import { baseBootstrap } from './bootstrap';
 import type { ShellRenderer } from './shell';
+import { apScriptTag } from '@/components/connect/ap-options';
 
 const opt = (v: string | null, re: RegExp) => (v && re.test(v) ? v : null);
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * AP.js (the library's autoresize) sizes the iframe to `.ac-content`'s own box plus its own
+ * margins: a flow-root keeps the first heading's and last paragraph's margins inside that box
+ * instead of collapsing through it (they would be cut off at the bottom of the iframe).
+ */
+const GENERAL_STYLE = '<style>.ac-content{display:flow-root}</style>';
 
 /** The issue and project the page was signed for; the session token is bound to them. */
 export function panelScope(url: URL): Record<string, unknown> {
@@ -49,7 +57,7 @@ export function pageHandlers(d: { renderShell: ShellRenderer; apJsUrl: string })
     general(_req: Request, ctx: ConnectContext): Response {
       const boot = JSON.stringify({ sessionToken: ctx.sessionToken, locale: ctx.locale }).replace(/</g, '\\u003c');
       const html = `<!doctype html><html lang="${esc(ctx.locale)}"><head><meta charset="utf-8"><title>Checklists</title>
-<script src="${esc(d.apJsUrl)}" async></script></head>
+${apScriptTag(d.apJsUrl, 'general')}${GENERAL_STYLE}</head>
 <body><div class="ac-content"><h1>Checklists</h1><p data-testid="general-tenant">${esc(ctx.tenant.displayUrl ?? ctx.tenant.baseUrl)}</p>
 <p data-testid="general-license">${esc(ctx.license.param)}</p></div>
 <script id="connect-bootstrap" type="application/json">${boot}</script></body></html>`;

@@ -1,5 +1,6 @@
 import 'server-only';
 import { ConnectError } from 'atlassian-connect-next';
+import { apScriptTag } from '@/components/connect/ap-options';
 
 /**
  * Cached HTML shells for the iframe pages. Each shell is a statically prerendered Next page
@@ -57,7 +58,8 @@ export type ShellRenderer = ReturnType<typeof createShellRenderer>;
 
 export function createShellRenderer(o: ShellOptions) {
   const shells = new Map<ShellName, Promise<Shell>>();
-  const apScript = `<script src="${escAttr(o.apJsUrl)}" async></script>`;
+  // AP.js with the options each page sets (components/connect/ap-options.ts).
+  const apScripts = { panel: apScriptTag(o.apJsUrl, 'panel'), admin: apScriptTag(o.apJsUrl, 'admin') };
 
   async function load(name: ShellName): Promise<Shell> {
     const res = await fetch(`${o.localOrigin}/shell/${name}`, { signal: AbortSignal.timeout(30_000) });
@@ -82,7 +84,7 @@ export function createShellRenderer(o: ShellOptions) {
       s.beforeLang +
       escAttr(opts.locale) +
       s.beforeHeadEnd +
-      apScript +
+      apScripts[name] +
       `<script id="app-bootstrap" type="application/json">${scriptJson(opts.bootstrap)}</script>` +
       PREFETCH +
       s.rest;
