@@ -1,4 +1,5 @@
 // @ts-check
+const securityHeaders = require('./lib/app/security-headers.json'); // eslint-disable-line @typescript-eslint/no-require-imports -- next.config.js is CommonJS
 
 /**
  * The bench build (BENCH_BUILD=1, made by bench/lib/harness.ts) also routes `*.bench.ts(x)`
@@ -23,13 +24,10 @@ const nextConfig = {
   reactStrictMode: true,
   serverExternalPackages: ['@electric-sql/pglite', 'pglite-prisma-adapter', 'pino', 'pg'],
   async headers() {
-    const common = [
-      { key: 'X-Content-Type-Options', value: 'nosniff' },
-      { key: 'Referrer-Policy', value: 'strict-origin-when-cross-origin' },
-      // Browsers ignore HSTS received over plain http (RFC 6797 §8.1), so sending it always is
-      // safe in development and cannot be forgotten in production.
-      { key: 'Strict-Transport-Security', value: 'max-age=63072000; includeSubDomains' },
-    ];
+    // The same list the app server (server/) adds to the routes it answers itself. Browsers ignore
+    // HSTS received over plain http (RFC 6797 §8.1), so sending it always is safe in development
+    // and cannot be forgotten in production.
+    const common = Object.entries(securityHeaders).map(([key, value]) => ({ key, value }));
     return [{ source: '/:path*', headers: common }];
   },
 };

@@ -14,7 +14,7 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['lib/**/*.test.ts', 'emulator/**/*.test.ts', 'test/**/*.test.ts', 'scripts/**/*.test.ts'],
+    include: ['lib/**/*.test.ts', 'emulator/**/*.test.ts', 'test/**/*.test.ts', 'scripts/**/*.test.ts', 'server/**/*.test.ts'],
     exclude: ['**/node_modules/**', 'lib/connect/dist/**'],
     environment: 'node',
     pool: 'forks',

@@ -9,7 +9,7 @@
  *   naive   — /panel/issue-ssr: the same panel server-rendered per request (what one writes first)
  * Reports req/s, p50/p99 and the ratios; exits non-zero on any error or non-200.
  *
- *   npm run bench:panel -- [--duration 10] [--connections 32] [--targets panel,static,naive] [--rebuild | --no-build]
+ *   npm run bench:panel -- [--duration 10] [--connections 32] [--targets panel,static,naive] [--server app|next] [--rebuild | --no-build]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -25,8 +25,11 @@ const { values: args } = parseArgs({
     pool: { type: 'string', default: '2000' },
     rebuild: { type: 'boolean', default: false },
     'no-build': { type: 'boolean', default: false },
+    // `app`: the app server (`npm start`, server/main.ts); `next`: plain `next start`.
+    server: { type: 'string', default: 'app' },
   },
 });
+if (args.server !== 'app' && args.server !== 'next') throw new Error(`--server must be app or next, not ${args.server}`);
 
 interface Target {
   name: string;
@@ -81,7 +84,7 @@ async function main(): Promise<void> {
   await benchBuild({ rebuild: args.rebuild, noBuild: args['no-build'] });
   const keys = new FakeKeys();
   const keysUrl = await keys.start();
-  const app = await startApp({ CONNECT_KEYS_CDN_URL: keysUrl });
+  const app = await startApp({ CONNECT_KEYS_CDN_URL: keysUrl }, { server: args.server as 'app' | 'next' });
   try {
     const site = newSite('https://bench-site.atlassian.net');
     await install(app.url, keys, site);

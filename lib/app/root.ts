@@ -117,9 +117,16 @@ async function build(): Promise<App> {
 // In `next dev` the holder survives module reloads (the one global); in production it is module state.
 const root = devSingleton('__connectChecklistsApp', () => ({ current: undefined as Promise<App> | undefined }));
 
-/** The app's services, built on first use. A failed build (database down at start) is retried by the next caller. */
-export function app(): Promise<App> {
+/**
+ * The app's services, built on first use. A failed build (database down at start) is retried by
+ * the next caller. Under the app server (server/main.ts), only the server's own module graph
+ * may build it (`owner`): a Next route handler reaching here would be a second root in one process.
+ */
+export function app(opts: { owner?: boolean } = {}): Promise<App> {
   const holder = root();
+  if (!holder.current && process.env.CONNECT_APP_SERVER === '1' && !opts.owner) {
+    return Promise.reject(new Error('this route is served by the app server (server/main.ts), not by Next: add it to routeTable in lib/app/routes.ts'));
+  }
   holder.current ??= build().catch((err: unknown) => {
     holder.current = undefined;
     throw err;

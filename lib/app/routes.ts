@@ -106,3 +106,31 @@ export const routes = {
     return a.forge ? a.forge.lifecycleRoute : async () => forgeOff(a);
   }),
 };
+
+/**
+ * The same routes by method and path, for the app server (server/), which answers them itself
+ * before Next's pipeline. A unit test keeps this list equal to the app/ route files.
+ */
+export const routeTable: readonly { method: string; path: string; handler: NextRouteHandler }[] = [
+  { method: 'GET', path: '/atlassian-connect.json', handler: routes.descriptor },
+  { method: 'POST', path: '/lifecycle/[event]', handler: routes.lifecycle },
+  { method: 'GET', path: '/panel/issue', handler: routes.panelPage },
+  { method: 'GET', path: '/admin', handler: routes.adminPage },
+  { method: 'GET', path: '/general', handler: routes.generalPage },
+  { method: 'GET', path: '/api/context', handler: routes.context },
+  { method: 'GET', path: '/api/checklists/[issueId]', handler: routes.checklist.get },
+  { method: 'POST', path: '/api/checklists/[issueId]/items', handler: routes.checklist.addItem },
+  { method: 'PATCH', path: '/api/checklists/[issueId]/items/[itemId]', handler: routes.checklist.updateItem },
+  { method: 'DELETE', path: '/api/checklists/[issueId]/items/[itemId]', handler: routes.checklist.deleteItem },
+  { method: 'POST', path: '/api/checklists/[issueId]/items/[itemId]/move', handler: routes.checklist.moveItem },
+  { method: 'GET', path: '/api/preferences', handler: routes.preferences.get },
+  { method: 'PUT', path: '/api/preferences', handler: routes.preferences.put },
+  { method: 'GET', path: '/api/settings', handler: routes.settings.overview },
+  { method: 'PUT', path: '/api/settings', handler: routes.settings.save },
+  { method: 'GET', path: '/api/admin/data', handler: routes.adminData.summary },
+  { method: 'GET', path: '/api/admin/data/export', handler: routes.adminData.export },
+  { method: 'POST', path: '/api/admin/data/delete-all', handler: routes.adminData.deleteAll },
+  { method: 'GET', path: '/forge/remote', handler: routes.forgeRemote },
+  { method: 'POST', path: '/forge/remote', handler: routes.forgeRemote },
+  { method: 'POST', path: '/forge/lifecycle/[event]', handler: routes.forgeLifecycle },
+];

@@ -31,6 +31,8 @@ export interface StartAppOptions {
   /** Also append the app's output to this file. */
   logFile?: string;
   readyTimeoutMs?: number;
+  /** `app`: the app server (`npm start`); `next`: plain `next start` (the same routes, through Next). */
+  server?: 'app' | 'next';
 }
 
 export interface AppServer {
@@ -76,16 +78,22 @@ export async function startApp(opts: StartAppOptions = {}): Promise<AppServer> {
   const url = `http://${opts.host ?? 'localhost'}:${port}`;
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), 'connect-app-'));
   mkdirSync(dataDir, { recursive: true });
-  // The server keeps idle connections longer than a client's fetch (undici closes its own after
-  // 4 s): with Node's default 5 s, a client starved of CPU for a second reuses a socket the
-  // server has just closed (ECONNRESET).
-  const argv = [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1', '--keepAliveTimeout', '65000'];
+  // The app server (server/main.ts) by default, as `npm start` runs it; `next start` on request.
+  // Either keeps idle connections longer than a client's fetch (undici closes its own after 4 s):
+  // with Node's default 5 s, a client starved of CPU for a second reuses a socket the server has
+  // just closed (ECONNRESET). The app server sets 65 s itself.
+  const argv =
+    (opts.server ?? 'app') === 'app'
+      ? [path.join(ROOT, spec.distDir, 'app-server.mjs')]
+      : [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1', '--keepAliveTimeout', '65000'];
   const [cmd, args] = opts.cpus && hasTaskset ? ['taskset', ['-c', opts.cpus, process.execPath, ...argv]] : [process.execPath, argv];
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ...buildSpec(spec.kind).env,
     NODE_ENV: 'production',
     NEXT_DIST_DIR: spec.distDir,
+    PORT: String(port),
+    HOSTNAME: '127.0.0.1',
     NEXT_TELEMETRY_DISABLED: '1',
     APP_ENV: 'development',
     APP_BASE_URL: url,

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { buildAppServer } from '../build-server';
 
 /**
  * Build-if-stale for every way the stack starts (dev:emulator, integration tests, Playwright,
@@ -134,6 +135,8 @@ export const nextBuild: Builder = async (root, spec) => {
   mkdirSync(dist, { recursive: true });
   writeFileSync(path.join(dist, 'stack-build.log'), out);
   if (code !== 0) throw new Error(`next build (${spec.distDir}) failed with exit code ${code}:\n${out.slice(-6000)}`);
+  // The app server (server/main.ts) that serves this build.
+  await buildAppServer(root, spec.distDir, { bench: spec.kind === 'bench' });
 };
 
 function alive(pid: number): boolean {

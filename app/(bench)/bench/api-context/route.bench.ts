@@ -1,6 +1,4 @@
-import { benchTwin } from '@/bench/app/twins';
-import { describeContext } from '@/lib/app/context-response';
+import { benchRoutes } from '@/bench/app/routes';
 
 export const dynamic = 'force-dynamic';
-
-export const GET = benchTwin(() => describeContext);
+export const GET = benchRoutes.apiContext;

@@ -1,6 +1,4 @@
-import { benchTwin } from '@/bench/app/twins';
-import { pageHandlers } from '@/lib/app/pages';
+import { benchRoutes } from '@/bench/app/routes';
 
 export const dynamic = 'force-dynamic';
-
-export const GET = benchTwin((a) => pageHandlers({ renderShell: a.renderShell, apJsUrl: a.env.AP_JS_URL }).general);
+export const GET = benchRoutes.general;

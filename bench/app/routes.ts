@@ -1,0 +1,37 @@
+import 'server-only';
+import { lazy, type NextRouteHandler } from 'atlassian-connect-next/next';
+import { describeContext } from '@/lib/app/context-response';
+import { pageHandlers, panelScope } from '@/lib/app/pages';
+import { baseBootstrap } from '@/lib/app/pages/bootstrap';
+import { app } from '@/lib/app/root';
+import { benchTwin } from './twins';
+
+/**
+ * The bench build's extra routes (BENCH_BUILD=1): each `app/(bench)/**\/route.bench.ts` exports
+ * one entry, and the bench build's app server (scripts/build-server.ts) answers them too, so
+ * they run on the same composition root as the routes they are compared with.
+ */
+export const benchRoutes = {
+  general: benchTwin((a) => pageHandlers({ renderShell: a.renderShell, apJsUrl: a.env.AP_JS_URL }).general),
+  apiContext: benchTwin(() => describeContext),
+  /**
+   * The naive panel's page authentication (a server-component page cannot reach the composition
+   * root, which lives in the route handlers' module graph; see lib/app/root.ts).
+   */
+  pageContext: lazy(async () => {
+    const a = await app();
+    if (a.env.APP_ENV === 'production') return async () => new Response('Not found', { status: 404 });
+    const verify = a.connect.withPageAuth((req, ctx) => Response.json({ locale: ctx.locale, bootstrap: baseBootstrap(req, ctx, 'panel') }), { module: 'panel', scope: panelScope });
+    // The page JWT was signed for /panel/issue-ssr (the naive page's URL): verified as that URL.
+    return (req, route) => verify(new Request(new URL(`/panel/issue-ssr${new URL(req.url).search}`, req.url), { headers: req.headers }), route);
+  }),
+} satisfies Record<string, NextRouteHandler>;
+
+export const benchRouteTable: readonly { method: string; path: string; handler: NextRouteHandler }[] = [
+  { method: 'GET', path: '/bench/general', handler: benchRoutes.general },
+  { method: 'GET', path: '/bench/api-context', handler: benchRoutes.apiContext },
+  { method: 'GET', path: '/bench/page-context', handler: benchRoutes.pageContext },
+];
+
+/** What the bench build's app server adds to lib/app/routes.ts's table (see server/extra-routes.ts). */
+export const extraRoutes = benchRouteTable;

@@ -1,0 +1,81 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import next from 'next';
+import securityHeaders from '@/lib/app/security-headers.json';
+import { app, type App } from '@/lib/app/root';
+import { routeTable } from '@/lib/app/routes';
+import { ConfigError, readEnv } from '@/lib/env';
+import { sendResponse, toRequest } from './bridge';
+import { extraRoutes } from './extra-routes';
+import { createRouter } from './router';
+
+/**
+ * The app server (`npm start`): Next, plus the app's own routes answered before Next's request
+ * pipeline. Every route of lib/app/routes.ts (descriptor, lifecycle, iframe pages, the JSON API,
+ * Forge) runs here on the one composition root; Next serves the rest (static assets, the
+ * prerendered page shells, the policy pages). `next start` keeps working without it, slower.
+ * Why: Next's pipeline costs more than the whole Connect check on these routes (issue 13).
+ */
+// Like `next start`: the app's folder is the working directory.
+const ROOT = process.cwd();
+
+async function main(): Promise<void> {
+  let env;
+  try {
+    env = readEnv();
+  } catch (err) {
+    console.error(err instanceof ConfigError ? err.message : `startup failed: ${(err as Error).message}`);
+    process.exit(1);
+  }
+  const port = env.PORT;
+  const hostname = process.env.HOSTNAME ?? '0.0.0.0';
+  // Next's own route handlers must never build a second composition root in this process.
+  process.env.CONNECT_APP_SERVER = '1';
+
+  const nextApp = next({ dev: false, dir: ROOT, hostname, port });
+  await nextApp.prepare();
+  const handleNext = nextApp.getRequestHandler();
+  const a: App = await app({ owner: true });
+  const router = createRouter([...routeTable, ...extraRoutes]);
+  const origin = new URL(env.APP_BASE_URL).origin;
+  const headers = securityHeaders as Record<string, string>;
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const pathname = q < 0 ? url : url.slice(0, q);
+    const m = router.match(req.method ?? 'GET', pathname);
+    if (!m) {
+      void handleNext(req, res);
+      return;
+    }
+    const ac = new AbortController();
+    res.once('close', () => ac.abort());
+    void (async () => {
+      try {
+        const head = req.method === 'HEAD';
+        const response = await m.handler(toRequest(req, origin, ac.signal, head ? 'GET' : undefined), { params: Promise.resolve(m.params) });
+        await sendResponse(res, response, headers, { head });
+      } catch (err) {
+        a.log.error({ err: (err as Error).message, path: pathname }, 'app server: route failed');
+        if (!res.headersSent) {
+          res.writeHead(500, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
+          res.end(JSON.stringify({ error: { code: 'INTERNAL', message: 'Internal error' } }));
+        } else res.destroy();
+      }
+    })();
+  });
+  server.keepAliveTimeout = 65_000;
+  server.listen(port, hostname, () => a.log.info({ port, hostname }, 'app server listening'));
+
+  const stop = () => {
+    server.close();
+    void nextApp.close().finally(() => process.exit(0));
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+void main().catch((err: unknown) => {
+  console.error(`app server failed: ${(err as Error).stack ?? String(err)}`);
+  process.exit(1);
+});
