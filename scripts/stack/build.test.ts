@@ -31,7 +31,7 @@ const quiet = { log: () => undefined };
 beforeEach(() => {
   root = mkdtempSync(path.join(tmpdir(), 'stack-build-'));
   for (const f of ['app/page.tsx', 'lib/a.ts', 'components/b.tsx', 'prisma/schema.prisma', 'public/icon.svg', 'instrumentation.ts', 'next.config.js', 'package.json', 'package-lock.json', 'tsconfig.json', '.env']) write(f, f);
-  for (const f of ['emulator/x.ts', 'e2e/y.ts', 'test/z.ts', 'bench/app/twin.ts', 'bench/run.ts', 'scripts/s.ts', 'docs/d.md', 'README.md', '.git/HEAD', '.tmp/t', 'lib/a.test.ts', 'next-env.d.ts', 'tsconfig.tsbuildinfo', 'node_modules/m/index.js']) write(f, f);
+  for (const f of ['emulator/x.ts', 'e2e/y.ts', 'test/z.ts', 'bench/app/twin.ts', 'bench/run.ts', 'scripts/s.ts', 'docs/d.md', 'README.md', '.git/HEAD', '.tmp/t', 'lib/a.test.ts', 'next-env.d.ts', 'tsconfig.tsbuildinfo', 'node_modules/m/index.js', 'lib/connect/dist/index.js']) write(f, f);
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 

@@ -60,12 +60,20 @@ const NOT_READ_BY_BUILD = new Set([
   'tsconfig.tsbuildinfo',
 ]);
 
+/**
+ * Build output inside source folders, which `next build` never reads: the framework package's own
+ * build (`npm run build -w lib/connect`, made by the pack test while the suites run) must not make
+ * the app's build stale.
+ */
+const NOT_READ_INSIDE = new Set(['lib/connect/dist']);
+
 /** Folders the bench build reads on top of the app's (the modules its `*.bench.ts` routes import). */
 const BENCH_ONLY_INPUTS = ['bench/app'];
 
 const isTest = (name: string) => /\.test\.tsx?$/.test(name);
 
 function walk(root: string, rel: string, out: string[]): void {
+  if (NOT_READ_INSIDE.has(rel.split(path.sep).join('/'))) return;
   const abs = path.join(root, rel);
   const st = statSync(abs, { throwIfNoEntry: false });
   if (!st) return;
