@@ -1,0 +1,326 @@
+import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
+import { describeJobError, PermanentJobError, RetryLaterError } from './errors';
+import type { EnqueueOutcome, JobRecord, JobStore, QueueStats } from './types';
+
+/**
+ * A durable job queue: jobs are rows (a JobStore), so an acknowledged webhook or a write to the
+ * product survives a restart, and any number of instances share one queue without running a
+ * job twice at the same time. Each queue name has one handler; a failed run is retried with
+ * exponential backoff until `maxAttempts`, then kept as `dead`.
+ *
+ * Time comes from an injected clock (`now`), so tests move time instead of waiting; the worker
+ * loop polls every `pollIntervalMs` and is woken at once by enqueues and finished runs in this
+ * process. `stop()` stops claiming and waits for the running handlers (aborting their signal
+ * after a deadline), so a shutdown happens between jobs. Events report every transition, for
+ * logs, metrics and tests (`stats()` gives depth and age).
+ */
+
+export interface QueueLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface JobContext<P> {
+  job: JobRecord<P>;
+  clientKey: string;
+  /** Aborted when the run's deadline passes or a stop's deadline passes. */
+  signal: AbortSignal;
+  /** The queue's clock. */
+  now(): number;
+}
+
+export interface QueueDefinition<P = unknown> {
+  name: string;
+  handler: (payload: P, ctx: JobContext<P>) => Promise<void>;
+  /** Failed runs before the job is dead. Default 10. */
+  maxAttempts?: number;
+  backoff?: Partial<BackoffOptions>;
+  /** A run's deadline (its signal aborts). Default 30 s; keep it below the lease. */
+  timeoutMs?: number;
+}
+
+export interface EnqueueOptions<P> {
+  clientKey: string;
+  payload: P;
+  /** Not before now + delayMs (e.g. a coalescing window). */
+  delayMs?: number;
+  /** Not before this time (epoch ms); wins over delayMs. */
+  runAt?: number;
+  dedupeKey?: string;
+  coalesceKey?: string;
+}
+
+export interface JobQueueOptions {
+  store: JobStore;
+  /** Epoch ms. Default Date.now. */
+  now?: () => number;
+  random?: () => number;
+  /** Identifies this worker in `lockedBy` (default: a random id per queue). */
+  workerId?: string;
+  /** Jobs run at once by this worker. Default 4. */
+  concurrency?: number;
+  pollIntervalMs?: number;
+  /** A claimed job's lease; renewed every third of it while the handler runs. Default 60 s. */
+  leaseMs?: number;
+  /** How long finished jobs are kept (the webhook dedupe window lives as long). */
+  keepDoneMs?: number;
+  keepDeadMs?: number;
+  log?: QueueLogger;
+}
+
+export interface QueueEvents {
+  enqueued: [{ queue: string; clientKey: string; id: string | null; outcome: EnqueueOutcome }];
+  started: [{ job: JobRecord }];
+  completed: [{ job: JobRecord; durationMs: number }];
+  retrying: [{ job: JobRecord; error: string; runAt: number; deferred: boolean }];
+  dead: [{ job: JobRecord; error: string }];
+  /** A run finished after its lease was taken over by another worker: its outcome was dropped. */
+  lost: [{ job: JobRecord }];
+  /** A poll found nothing due and nothing is running here. */
+  idle: [];
+  error: [{ error: unknown; during: string }];
+}
+
+export class JobQueue extends EventEmitter<QueueEvents> {
+  readonly workerId: string;
+  private readonly definitions = new Map<string, QueueDefinition<never>>();
+  private readonly running = new Map<string, { done: Promise<void>; abort: AbortController }>();
+  private readonly now: () => number;
+  private readonly random: () => number;
+  private readonly concurrency: number;
+  private readonly pollIntervalMs: number;
+  private readonly leaseMs: number;
+  private loop?: Promise<void>;
+  private stopping = false;
+  private wakeUp?: () => void;
+  /** A wake that arrived while the loop was busy: the next sleep returns at once. */
+  private woken = false;
+  private lastPrune = 0;
+
+  constructor(private readonly opts: JobQueueOptions) {
+    super();
+    this.workerId = opts.workerId ?? `worker-${randomUUID().slice(0, 8)}`;
+    this.now = opts.now ?? Date.now;
+    this.random = opts.random ?? Math.random;
+    this.concurrency = opts.concurrency ?? 4;
+    this.pollIntervalMs = opts.pollIntervalMs ?? 1_000;
+    this.leaseMs = opts.leaseMs ?? 60_000;
+    // 'error' events must not throw when nobody listens.
+    this.on('error', ({ error, during }) => opts.log?.error({ err: describeJobError(error), during }, 'job queue error'));
+  }
+
+  /** Registers the handler of one queue name (before start). */
+  define<P>(def: QueueDefinition<P>): this {
+    if (this.definitions.has(def.name)) throw new Error(`queue ${def.name} is already defined`);
+    this.definitions.set(def.name, def as QueueDefinition<never>);
+    return this;
+  }
+
+  get store(): JobStore {
+    return this.opts.store;
+  }
+
+  async enqueue<P>(queue: string, o: EnqueueOptions<P>): Promise<{ id: string | null; outcome: EnqueueOutcome }> {
+    const def = this.definitions.get(queue);
+    if (!def) throw new Error(`unknown queue ${queue}`);
+    const now = this.now();
+    const r = await this.opts.store.enqueue(
+      {
+        queue,
+        clientKey: o.clientKey,
+        payload: o.payload,
+        runAt: o.runAt ?? now + (o.delayMs ?? 0),
+        maxAttempts: def.maxAttempts ?? 10,
+        dedupeKey: o.dedupeKey,
+        coalesceKey: o.coalesceKey,
+      },
+      now,
+    );
+    this.emit('enqueued', { queue, clientKey: o.clientKey, ...r });
+    if (r.outcome === 'created') this.wake();
+    return r;
+  }
+
+  /** Starts the worker loop (idempotent). */
+  start(): void {
+    if (this.loop) return;
+    this.stopping = false;
+    this.loop = this.work().finally(() => (this.loop = undefined));
+  }
+
+  get started(): boolean {
+    return !!this.loop;
+  }
+
+  /** Wakes the worker now (e.g. after a test moved the clock). */
+  wake(): void {
+    if (this.wakeUp) this.wakeUp();
+    else this.woken = true;
+  }
+
+  /**
+   * Stops claiming, then waits for the running handlers. After `timeoutMs` their signals are
+   * aborted; a run aborted by a stop goes back to waiting without counting as a failure.
+   */
+  async stop(opts: { timeoutMs?: number } = {}): Promise<void> {
+    this.stopping = true;
+    this.wake();
+    await this.loop;
+    const runs = [...this.running.values()];
+    if (!runs.length) return;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        for (const r of runs) r.abort.abort(new Error('the queue is stopping'));
+        resolve();
+      }, opts.timeoutMs ?? 10_000);
+      timer.unref();
+    });
+    await Promise.race([Promise.all(runs.map((r) => r.done)), deadline]);
+    clearTimeout(timer);
+    await Promise.all(runs.map((r) => r.done));
+  }
+
+  /** Runs the jobs due now in this worker and waits for them; returns how many ran. */
+  async runDue(): Promise<number> {
+    const jobs = await this.claim(this.concurrency);
+    await Promise.all(jobs.map((j) => this.launch(j)));
+    return jobs.length;
+  }
+
+  /** runDue until nothing is due (jobs whose retry lies in the future stay). */
+  async drain(max = 10_000): Promise<number> {
+    let total = 0;
+    for (let n = await this.runDue(); n > 0 && total < max; n = await this.runDue()) total += n;
+    return total;
+  }
+
+  stats(): Promise<QueueStats> {
+    return this.opts.store.stats(this.now());
+  }
+
+  /** Jobs running in this process right now. */
+  get active(): number {
+    return this.running.size;
+  }
+
+  private async work(): Promise<void> {
+    while (!this.stopping) {
+      let claimed = 0;
+      try {
+        const free = this.concurrency - this.running.size;
+        if (free > 0) {
+          const jobs = await this.claim(free);
+          claimed = jobs.length;
+          for (const j of jobs) void this.launch(j);
+          if (!claimed && !this.running.size) this.emit('idle');
+        }
+        await this.maybePrune();
+      } catch (error) {
+        this.emit('error', { error, during: 'poll' });
+      }
+      if (!claimed && !this.stopping) await this.sleep();
+    }
+  }
+
+  private sleep(): Promise<void> {
+    if (this.woken) {
+      this.woken = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wakeUp = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, this.pollIntervalMs);
+      timer.unref();
+      this.wakeUp = done;
+    });
+  }
+
+  private claim(limit: number): Promise<JobRecord[]> {
+    return this.opts.store.claim({ workerId: this.workerId, now: this.now(), limit, leaseMs: this.leaseMs, queues: [...this.definitions.keys()] });
+  }
+
+  private launch(job: JobRecord): Promise<void> {
+    const abort = new AbortController();
+    const done = this.execute(job, abort).finally(() => {
+      this.running.delete(job.id);
+      this.wake();
+    });
+    this.running.set(job.id, { done, abort });
+    return done;
+  }
+
+  private async execute(job: JobRecord, stopAbort: AbortController): Promise<void> {
+    const def = this.definitions.get(job.queue);
+    const run = { id: job.id, lockedBy: job.lockedBy, attempts: job.attempts };
+    const store = this.opts.store;
+    if (!def) return void (await store.retry(run, { runAt: this.now() + this.pollIntervalMs, error: 'no handler here', failed: false }, this.now()));
+    if (job.failures >= job.maxAttempts) {
+      // Taken over after a crash that used up its last attempt.
+      await store.bury(run, { error: job.lastError ?? 'too many failures', failed: false }, this.now());
+      return void this.emit('dead', { job, error: job.lastError ?? 'too many failures' });
+    }
+    const started = this.now();
+    this.emit('started', { job });
+    const signal = AbortSignal.any([stopAbort.signal, AbortSignal.timeout(def.timeoutMs ?? 30_000)]);
+    const heartbeat = setInterval(() => {
+      store.extend(run, this.now() + this.leaseMs, this.now()).catch((error: unknown) => this.emit('error', { error, during: 'lease' }));
+    }, Math.max(1_000, Math.floor(this.leaseMs / 3)));
+    heartbeat.unref();
+    let outcome: { kind: 'done' } | { kind: 'error'; err: unknown };
+    try {
+      await def.handler(job.payload as never, { job: job as JobRecord<never>, clientKey: job.clientKey, signal, now: this.now });
+      outcome = { kind: 'done' };
+    } catch (err) {
+      outcome = { kind: 'error', err };
+    } finally {
+      clearInterval(heartbeat);
+    }
+    try {
+      const now = this.now();
+      if (outcome.kind === 'done') {
+        if (await store.complete(run, now)) this.emit('completed', { job, durationMs: now - started });
+        else this.emit('lost', { job });
+        return;
+      }
+      const { err } = outcome;
+      const error = describeJobError(err);
+      const deferredTo = err instanceof RetryLaterError ? err.at : stopAbort.signal.aborted ? now : undefined;
+      if (deferredTo !== undefined) {
+        if (await store.retry(run, { runAt: Math.max(now, deferredTo), error, failed: false }, now)) this.emit('retrying', { job, error, runAt: deferredTo, deferred: true });
+        else this.emit('lost', { job });
+        return;
+      }
+      const failures = job.failures + 1;
+      if (err instanceof PermanentJobError || failures >= job.maxAttempts) {
+        if (await store.bury(run, { error, failed: true }, now)) this.emit('dead', { job: { ...job, failures }, error });
+        else this.emit('lost', { job });
+        return;
+      }
+      const runAt = now + backoffDelayMs(failures, { ...DEFAULT_BACKOFF, ...def.backoff }, this.random);
+      if (await store.retry(run, { runAt, error, failed: true }, now)) this.emit('retrying', { job: { ...job, failures }, error, runAt, deferred: false });
+      else this.emit('lost', { job });
+    } catch (error) {
+      // The outcome could not be recorded: the lease expires and another run takes the job.
+      this.emit('error', { error, during: `finish ${job.queue}` });
+    }
+  }
+
+  private async maybePrune(): Promise<void> {
+    const now = this.now();
+    if (now - this.lastPrune < 10 * 60_000) return;
+    this.lastPrune = now;
+    await this.opts.store.prune({
+      doneBefore: now - (this.opts.keepDoneMs ?? 3 * 86_400_000),
+      deadBefore: now - (this.opts.keepDeadMs ?? 14 * 86_400_000),
+      limit: 1_000,
+    });
+  }
+}
