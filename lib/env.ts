@@ -63,6 +63,18 @@ const schema = z.object({
    * marked `degraded`. The lookups go on in the background and fill the caches for the next view.
    */
   PRODUCT_RENDER_BUDGET_MS: int(50, 10_000).default(800),
+  /**
+   * Background jobs (webhook deliveries, issue property writes; lib/app/jobs.ts). JOB_WORKER=false:
+   * this instance only records jobs and another instance (or process) runs them.
+   */
+  JOB_WORKER: bool.default(true),
+  JOB_CONCURRENCY: int(1, 32).default(4),
+  /** How often an idle worker looks for due jobs (jobs enqueued in the same process wake it at once). */
+  JOB_POLL_INTERVAL_MS: int(50, 60_000).default(1_000),
+  /** The longest wait between retries of a failed job (exponential from 1 s, with jitter). */
+  JOB_RETRY_MAX_DELAY_MS: int(1_000, 3_600_000).default(600_000),
+  /** Checklist edits within this window become one issue property write. */
+  ISSUE_PROPERTY_DELAY_MS: int(0, 60_000).default(2_000),
   /** Exposes /bench/* twins of authenticated routes without authentication (benchmarks only). */
   BENCH_ROUTES: bool.default(false),
   FORGE_APP_ID: z

@@ -1,4 +1,7 @@
 import type { AppDefinition } from '@/lib/connect/descriptor';
+import { webhookModules } from '@/lib/connect/webhooks/subscription';
+import { checklistPropertyModule } from '@/lib/checklists/issue-property';
+import { CHECKLIST_WEBHOOKS } from '@/lib/checklists/webhooks';
 import { POLICY_PATHS } from '@/lib/policies/paths';
 
 export const SUPPORTED_LOCALES = ['en', 'de', 'fr', 'es', 'ja', 'pt-BR'] as const;
@@ -26,8 +29,10 @@ export function appDefinition(opts: { key: string; name: string; vendor: { name:
     name: opts.name,
     description: 'Checklists on Jira issues: track the steps of every issue, configured by site admins.',
     vendor: opts.vendor,
-    // READ: issues, users, permissions, the app's license; nothing is written to the product.
-    scopes: ['READ'],
+    // READ: issues, users, permissions, the app's license, and webhooks. WRITE: one thing only,
+    // the checklist's progress as an issue property (so JQL can search it). No DELETE: an
+    // emptied checklist writes zeros rather than deleting the property.
+    scopes: ['READ', 'WRITE'],
     links: { privacy: POLICY_PATHS.privacy, security: POLICY_PATHS.security },
     translations: Object.fromEntries(SUPPORTED_LOCALES.map((l) => [PRODUCT_LOCALE_FOR[l], `/i18n/${l}.json`])),
     modules: {
@@ -64,6 +69,8 @@ export function appDefinition(opts: { key: string; name: string; vendor: { name:
       configurePage: [
         { key: 'checklists-configure', name: { value: 'Configure Checklists', i18n: 'checklist.configure.name' }, url: '/admin' },
       ],
+      jiraEntityProperties: [checklistPropertyModule(opts.key)],
+      webhooks: webhookModules(CHECKLIST_WEBHOOKS),
     },
   };
 }

@@ -3,6 +3,7 @@ import { ConfigError, env } from '@/lib/env';
 import { log } from '@/lib/log';
 import { database } from '@/lib/db';
 import { startDataLifecycleJobs } from '@/lib/retention/scheduler';
+import { startJobs } from './jobs';
 
 export async function startServer(): Promise<void> {
   try {
@@ -12,6 +13,7 @@ export async function startServer(): Promise<void> {
     }
     await database();
     startDataLifecycleJobs();
+    await startJobs();
     log().info({ baseUrl: e.APP_BASE_URL, env: e.APP_ENV, embedded: e.embedded }, 'app ready');
   } catch (err) {
     const msg = err instanceof ConfigError ? err.message : `startup failed: ${(err as Error).message}`;

@@ -4,6 +4,7 @@ import { db } from '@/lib/db';
 import type { ChecklistItem, Prisma } from '@/lib/generated/prisma/client';
 import { ConnectError } from '@/lib/connect/errors';
 import { positionBetween, renumbered } from './positions';
+import { propertyValue, type ChecklistPropertyValue } from './issue-property';
 
 /**
  * Checklist items, one row each, scoped by (clientKey, issueId). Every function takes the
@@ -38,11 +39,6 @@ async function withIssueLock<T>(clientKey: string, issueId: string, fn: (tx: Pri
 
 export async function listItems(clientKey: string, issueId: string): Promise<ItemRow[]> {
   return (await db()).checklistItem.findMany({ where: { clientKey, issueId }, orderBy: ordered });
-}
-
-export async function isInitialised(clientKey: string, issueId: string): Promise<boolean> {
-  const row = await (await db()).checklistState.findUnique({ where: { clientKey_issueId: { clientKey, issueId } } });
-  return row !== null;
 }
 
 /**
@@ -163,4 +159,54 @@ export async function tenantSummary(clientKey: string): Promise<TenantDataSummar
     prisma.userPreference.count({ where: { clientKey } }),
   ]);
   return { issues, items, checked, usersWithPreferences };
+}
+
+/**
+ * Deletes an issue's checklist: items and state (the issue was deleted in Jira). Under the
+ * issue's lock, so an add that raced the deletion cannot leave an item behind.
+ */
+export async function deleteIssueChecklist(clientKey: string, issueId: string): Promise<{ items: number; states: number }> {
+  return withIssueLock(clientKey, issueId, async (tx) => {
+    const items = (await tx.checklistItem.deleteMany({ where: { clientKey, issueId } })).count;
+    const states = (await tx.checklistState.deleteMany({ where: { clientKey, issueId } })).count;
+    return { items, states };
+  });
+}
+
+/**
+ * Records the issue's project after a move, unless a newer move was recorded already (Jira may
+ * deliver events late and out of order). Issues without a checklist are not recorded.
+ */
+export async function recordIssueProject(clientKey: string, issueId: string, move: { projectId: string; projectKey: string; at: Date }): Promise<boolean> {
+  const r = await (await db()).checklistState.updateMany({
+    where: { clientKey, issueId, OR: [{ projectChangedAt: null }, { projectChangedAt: { lt: move.at } }] },
+    data: { projectId: move.projectId, projectKey: move.projectKey, projectChangedAt: move.at },
+  });
+  return r.count === 1;
+}
+
+/** The issue's checklist state: whether it was initialised, and its project as Jira last said. */
+export async function issueState(clientKey: string, issueId: string): Promise<{ projectKey: string | null } | null> {
+  return (await db()).checklistState.findUnique({ where: { clientKey_issueId: { clientKey, issueId } }, select: { projectKey: true } });
+}
+
+/** Issues with a checklist, in pages (backfill, delete-all). */
+export async function checklistIssues(clientKey: string, after: string | undefined, take: number): Promise<string[]> {
+  const rows = await (await db()).checklistState.findMany({
+    where: { clientKey, ...(after !== undefined ? { issueId: { gt: after } } : {}) },
+    orderBy: { issueId: 'asc' },
+    take,
+    select: { issueId: true },
+  });
+  return rows.map((r) => r.issueId);
+}
+
+/** The issue's progress as stored now (the property job reads it when it runs, so the last edit wins). */
+export async function issueProgress(clientKey: string, issueId: string): Promise<ChecklistPropertyValue> {
+  const prisma = await db();
+  const [total, done] = await Promise.all([
+    prisma.checklistItem.count({ where: { clientKey, issueId } }),
+    prisma.checklistItem.count({ where: { clientKey, issueId, checked: true } }),
+  ]);
+  return propertyValue(total, done);
 }

@@ -7,6 +7,7 @@ import { CHECKLIST_LIMITS } from './limits';
 import { renderBudgetMs } from '@/lib/app/render-budget';
 import type { DegradedPart } from '@/lib/app/degraded';
 import { lookupDisplayNames } from './people';
+import { scheduleIssueProperty } from '@/lib/app/jobs';
 import * as repo from './repository';
 import type { ChecklistDto, ItemDto } from './schema';
 
@@ -34,11 +35,16 @@ async function peopleOf(product: ProductPort, ctx: RequestContext, items: ItemDt
 export async function getChecklist(product: ProductPort, ctx: RequestContext, issueId: string, projectKey?: string): Promise<ChecklistDto> {
   const { settings } = await settingsFor(ctx.clientKey);
   const base = { issueId, showCheckedBy: settings.showCheckedBy, templateApplied: false };
-  if (!panelEnabledFor(settings, projectKey)) return { ...base, enabled: false, items: [], people: {} };
+  const wantsTemplate = settings.template.enabled && settings.template.items.length > 0 && ctx.license.licensed;
+  const state = settings.projects.mode === 'listed' || wantsTemplate ? await repo.issueState(ctx.clientKey, issueId) : undefined;
+  // After a move (jira:issue_updated), the project Jira reported wins over the one the page was
+  // opened with: the admin's restriction follows the issue to its new project.
+  if (!panelEnabledFor(settings, state?.projectKey ?? projectKey)) return { ...base, enabled: false, items: [], people: {} };
   let templateApplied = false;
   // Applying the template is a write: only with a license, and only once per issue.
-  if (settings.template.enabled && settings.template.items.length > 0 && ctx.license.licensed && !(await repo.isInitialised(ctx.clientKey, issueId))) {
+  if (wantsTemplate && state === null) {
     templateApplied = await repo.initialiseFromTemplate(ctx.clientKey, issueId, settings.template.items, ctx.accountId);
+    if (templateApplied) await scheduleIssueProperty(ctx.clientKey, issueId);
   }
   const items = (await repo.listItems(ctx.clientKey, issueId)).map((r) => toItemDto(r, settings.showCheckedBy));
   return { ...base, enabled: true, templateApplied, items, ...(await peopleOf(product, ctx, items)) };
@@ -58,6 +64,7 @@ async function result(product: ProductPort, ctx: RequestContext, row: repo.ItemR
 
 export async function addItem(product: ProductPort, ctx: RequestContext, accountId: string, issueId: string, text: string): Promise<ItemResult> {
   const row = await repo.createItem(ctx.clientKey, issueId, { text, by: accountId, maxItems: CHECKLIST_LIMITS.itemsPerChecklist });
+  await scheduleIssueProperty(ctx.clientKey, issueId);
   return result(product, ctx, row);
 }
 
@@ -70,6 +77,8 @@ export async function changeItem(
   change: { version: number; text?: string; checked?: boolean },
 ): Promise<ItemResult> {
   const row = await repo.updateItem(ctx.clientKey, issueId, itemId, { ...change, by: accountId, now: new Date() });
+  // Only checking and unchecking change the counts the issue property holds.
+  if (change.checked !== undefined) await scheduleIssueProperty(ctx.clientKey, issueId);
   return result(product, ctx, row);
 }
 
@@ -79,6 +88,7 @@ export async function moveItem(product: ProductPort, ctx: RequestContext, issueI
 
 export async function removeItem(ctx: RequestContext, issueId: string, itemId: string, version: number): Promise<void> {
   await repo.deleteItem(ctx.clientKey, issueId, itemId, version);
+  await scheduleIssueProperty(ctx.clientKey, issueId);
 }
 
 export async function currentItemDto(ctx: RequestContext, row: repo.ItemRow): Promise<ItemDto> {

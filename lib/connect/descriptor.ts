@@ -32,7 +32,17 @@ export type ModuleType =
   | 'postInstallPage'
   | 'configurePage'
   | 'dynamicContentMacros'
+  | 'jiraEntityProperties'
   | 'webhooks';
+
+/** A `webhooks` entry: no key or name (see lib/connect/webhooks/subscription.ts). */
+export interface WebhookModuleDefinition {
+  event: string;
+  url: string;
+  filter?: string;
+  excludeBody?: boolean;
+  propertyKeys?: string[];
+}
 
 export interface AppDefinition {
   key: string;
@@ -41,7 +51,7 @@ export interface AppDefinition {
   vendor: { name: string; url: string };
   scopes: Scope[];
   /** Single-object modules (configurePage, postInstallPage) are given as a one-element array. */
-  modules: Partial<Record<ModuleType, ModuleDefinition[]>>;
+  modules: Partial<Record<Exclude<ModuleType, 'webhooks'>, ModuleDefinition[]>> & { webhooks?: WebhookModuleDefinition[] };
   /** Locale → URL of a JSON file of i18n keys for module names. */
   translations?: Record<string, string>;
   links?: { self?: string; documentation?: string; privacy?: string; security?: string };
@@ -60,7 +70,7 @@ const SINGLE_OBJECT_MODULES = new Set<ModuleType>(['configurePage', 'postInstall
 
 export function buildDescriptor(def: AppDefinition, baseUrl: string): Record<string, unknown> {
   const modules: Record<string, unknown> = {};
-  for (const [type, list] of Object.entries(def.modules) as [ModuleType, ModuleDefinition[]][]) {
+  for (const [type, list] of Object.entries(def.modules) as [ModuleType, unknown[]][]) {
     if (!list?.length) continue;
     modules[type] = SINGLE_OBJECT_MODULES.has(type) ? list[0] : list;
   }

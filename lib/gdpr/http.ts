@@ -11,6 +11,8 @@ import { forgetAdminAnswers, isSiteAdmin, requireSiteAdmin } from '@/lib/setting
 import { env } from '@/lib/env';
 import { POLICY_PATHS } from '@/lib/policies/paths';
 import { forgetDisplayNames } from '@/lib/checklists/people';
+import { checklistIssues } from '@/lib/checklists/repository';
+import { scheduleIssueProperty } from '@/lib/app/jobs';
 import { deleteAllBody, deleteAllSiteData, exportResponse, siteHost, tenantRef } from './admin-data';
 
 /**
@@ -61,7 +63,11 @@ export async function exportDataHandler(_req: Request, ctx: RequestContext): Pro
 export async function deleteAllDataHandler(req: Request, ctx: RequestContext): Promise<Response> {
   await requireAdminNow(ctx);
   const body = await readJson(req, deleteAllBody, 4096);
+  // The issues' properties in Jira still show their progress: they are reset once the data is gone.
+  const issues: string[] = [];
+  for (let page = await checklistIssues(ctx.clientKey, undefined, 1000); page.length; page = await checklistIssues(ctx.clientKey, page.at(-1), 1000)) issues.push(...page);
   const deleted = await deleteAllSiteData(await db(), ctx.tenant, body.confirm);
+  for (const issueId of issues) await scheduleIssueProperty(ctx.clientKey, issueId);
   // In-process caches of settings, names, admin answers: the data they mirror is gone.
   runtime().onTenantChange(ctx.clientKey);
   forgetDisplayNames(ctx.clientKey);

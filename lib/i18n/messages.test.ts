@@ -23,7 +23,7 @@ describe('message catalogues', () => {
 
   it('translates every i18n key the descriptor uses', async () => {
     const def = appDefinition({ key: 'k', name: 'n', vendor: { name: 'v', url: 'https://v' } });
-    const keys = Object.values(def.modules).flat().flatMap((m) => [m.name.i18n, (m as { content?: { label?: { i18n?: string } } }).content?.label?.i18n]).filter(Boolean);
+    const keys = Object.values(def.modules).flat().flatMap((m) => ['name' in m ? m.name.i18n : undefined, (m as { content?: { label?: { i18n?: string } } }).content?.label?.i18n]).filter(Boolean);
     for (const locale of SUPPORTED_LOCALES) {
       const file = await descriptorTranslations(`${locale}.json`);
       for (const k of keys) expect(file?.[k!], `${locale} ${k}`).toBeTruthy();

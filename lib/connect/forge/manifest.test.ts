@@ -66,13 +66,15 @@ describe('Connect-on-Forge manifest', () => {
   it('carries every descriptor module, and nothing else, as <product>:<type>', () => {
     const expected: Record<string, unknown[]> = {};
     for (const [type, value] of Object.entries(descriptor.modules)) expected[`jira:${type}`] = Array.isArray(value) ? value : [value];
+    // Connect webhooks have no key: numbered the way Atlassian's converter does.
+    expected['jira:webhooks'] = expected['jira:webhooks']!.map((w, i) => ({ ...(w as object), key: `webhook-${i + 1}` }));
     const { 'jira:lifecycle': _l, 'jira:translations': _t, ...modules } = manifest.connectModules;
     expect(modules).toEqual(expected);
     expect(Object.keys(manifest.connectModules).sort()).toEqual(
       [...Object.keys(expected), 'jira:lifecycle', ...(descriptor.translations ? ['jira:translations'] : [])].sort(),
     );
     // Sanity: the reference app really has modules of several kinds, including a single-object one.
-    expect(Object.keys(expected)).toEqual(expect.arrayContaining(['jira:webPanels', 'jira:jiraIssueGlances', 'jira:configurePage']));
+    expect(Object.keys(expected)).toEqual(expect.arrayContaining(['jira:webPanels', 'jira:jiraIssueGlances', 'jira:configurePage', 'jira:webhooks', 'jira:jiraEntityProperties']));
   });
 
   it('every connectModules name is one @forge/manifest accepts', () => {
@@ -127,7 +129,7 @@ describe('Connect-on-Forge manifest', () => {
       scopes: ['READ', 'WRITE'],
       modules: {
         dynamicContentMacros: [{ key: 'checklist-macro', name: { value: 'Checklist' }, url: '/macro?pageId={page.id}' }],
-        webhooks: [{ key: 'page-created', name: { value: 'x' }, event: 'page_created', url: '/hooks/page' }],
+        webhooks: [{ event: 'page_created', url: '/hooks/page' }],
       },
     };
     const m: ForgeManifest = buildForgeManifest(conf, { appId: APP_ID, product: 'confluence', baseUrl: `${BASE_URL}/` });

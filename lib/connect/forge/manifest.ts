@@ -96,6 +96,7 @@ const MODULE_PRODUCTS: Record<ModuleType, readonly ForgeProduct[]> = {
   postInstallPage: ['jira', 'confluence'],
   configurePage: ['jira', 'confluence'],
   dynamicContentMacros: ['confluence'],
+  jiraEntityProperties: ['jira'],
   webhooks: ['jira', 'confluence'],
 };
 

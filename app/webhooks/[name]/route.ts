@@ -1,0 +1,5 @@
+import { receiveWebhook } from '@/lib/app/jobs';
+
+export const dynamic = 'force-dynamic';
+
+export const POST = receiveWebhook;

@@ -1,0 +1,59 @@
+import 'server-only';
+import { putIssueProperty } from '@/lib/connect/entity-properties';
+import { jobErrorForProductFailure } from '@/lib/connect/jobs/product-failures';
+import { isProductApiError, type ProductRequester } from '@/lib/connect/product';
+import type { WebhookHandlerContext } from '@/lib/connect/webhooks/receiver';
+import { deleteIssueChecklist, issueProgress, recordIssueProject } from './repository';
+import type { IssueDeleted, IssueMoved } from './webhooks';
+
+/** What the checklist app does when Jira tells it about an issue, and its property writes. */
+
+interface EventLog {
+  info(obj: object, msg?: string): void;
+}
+
+/**
+ * The issue is gone: so are its checklist items and state, and any property write still waiting
+ * for it (Jira deleted the issue's properties with it). The export and the retention purge read
+ * the same tables, so neither has the issue afterwards. Idempotent: a second run deletes nothing.
+ */
+export async function onIssueDeleted(
+  data: IssueDeleted,
+  ctx: WebhookHandlerContext,
+  deps: { cancelPropertyWrite: (clientKey: string, issueId: string) => Promise<number>; log: EventLog },
+): Promise<void> {
+  const deleted = await deleteIssueChecklist(ctx.clientKey, data.issueId);
+  const cancelled = await deps.cancelPropertyWrite(ctx.clientKey, data.issueId);
+  deps.log.info({ clientKey: ctx.clientKey, issueId: data.issueId, delivery: ctx.delivery.id, ...deleted, cancelledWrites: cancelled }, 'issue deleted: checklist removed');
+}
+
+/**
+ * The issue moved to another project: remember it, so the admin's project restriction applies
+ * to the project the issue is in now (a panel opened before the move still names the old one).
+ * A move older than the one recorded (delivered late) changes nothing.
+ */
+export async function onIssueMoved(data: IssueMoved, ctx: WebhookHandlerContext, deps: { log: EventLog }): Promise<void> {
+  const applied = await recordIssueProject(ctx.clientKey, data.issueId, { projectId: data.projectId, projectKey: data.projectKey, at: new Date(data.at) });
+  deps.log.info({ clientKey: ctx.clientKey, issueId: data.issueId, projectKey: data.projectKey, delivery: ctx.delivery.id, applied }, applied ? 'issue moved: project recorded' : 'issue move ignored (no checklist, or an older event)');
+}
+
+/**
+ * Writes the issue's checklist progress as its property, from what is stored when the job runs
+ * (so a burst of edits is one write of the latest state). An issue deleted meanwhile (404) is
+ * done; Retry-After is honoured; other failures are retried by the queue with backoff.
+ */
+export async function writeChecklistProperty(
+  product: ProductRequester,
+  issueId: string,
+  propertyKey: string,
+  ctx: { signal: AbortSignal; now(): number },
+): Promise<'written' | 'issue-gone'> {
+  const value = await issueProgress(product.clientKey, issueId);
+  try {
+    await putIssueProperty(product, issueId, propertyKey, value, { signal: ctx.signal });
+    return 'written';
+  } catch (err) {
+    if (isProductApiError(err) && err.kind === 'http' && err.status === 404) return 'issue-gone';
+    throw jobErrorForProductFailure(err, ctx.now());
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * lib/connect/webhooks: webhook subscriptions declared in the app definition (descriptor and
+ * Forge manifest), deliveries acknowledged once recorded in the durable job queue, and handled
+ * by a worker with retries; idempotent per delivery identifier.
+ *
+ * ```ts
+ * const subs = [{ name: 'issue-deleted', event: 'jira:issue_deleted', excludeBody: true, query: { issueId: '${issue.id}' }, parse: ... }];
+ * modules.webhooks = webhookModules(subs);                      // descriptor
+ * const { receive } = createWebhookReceiver({ subscriptions: subs, handlers, queue });
+ * export const POST = withWebhookAuth(receive);                 // app/webhooks/[name]/route.ts
+ * ```
+ */
+export { webhookModules, WebhookPayloadError, DEFAULT_WEBHOOK_BASE_PATH, type WebhookSubscription, type WebhookDelivery, type WebhookModule } from './subscription';
+export { createWebhookReceiver, type WebhookReceiverOptions, type WebhookHandlers, type WebhookHandlerContext, type WebhookJobPayload } from './receiver';
+export { deliveryInfo, readBodyCapped, WEBHOOK_ID_HEADER, WEBHOOK_RETRY_HEADER, WEBHOOK_FLOW_HEADER, type DeliveryInfo } from './delivery';
