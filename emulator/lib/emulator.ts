@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SITE_TIME_ZONE, userByKey, type EmuUser } from './directory';
 import { createGdprExtension, PersonalDataReportingApi } from '../gdpr';
+import { createIssuesExtension, type IssuesExtension } from '../issues';
 import { loadForgeExtension, type EmulatorExtension, type EmulatorHandle } from './extension';
 import * as lifecycle from './lifecycle';
 import { OAuthTokens } from './oauth';
@@ -61,6 +62,8 @@ export class Emulator implements EmulatorHandle {
   settings: Settings = { ...DEFAULT_SETTINGS };
   extensions: EmulatorExtension[];
   gdpr?: PersonalDataReportingApi;
+  /** Issue deletes and moves with their webhooks, issue properties, JQL (emulator/issues). */
+  issues!: IssuesExtension;
   private server?: Server;
 
   constructor(private readonly opts: EmulatorOptions) {
@@ -98,6 +101,8 @@ export class Emulator implements EmulatorHandle {
     );
     this.gdpr = gdpr;
     this.extensions.push(createGdprExtension(gdpr));
+    this.issues = createIssuesExtension(this);
+    this.extensions.push(this.issues);
     try {
       const forge = await loadForgeExtension(this);
       if (forge) this.extensions.push(forge);
