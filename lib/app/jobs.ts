@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { JobQueue } from '@/lib/connect/jobs/queue';
 import { SqlJobStore } from '@/lib/connect/jobs/sql-store';
 import { createProductClient } from '@/lib/connect/product';
-import { createWebhookReceiver } from '@/lib/connect/webhooks/receiver';
+import { createWebhookReceiver, defineWebhookJobs } from '@/lib/connect/webhooks/receiver';
 import { database } from '@/lib/db';
 import { env } from '@/lib/env';
 import { log } from '@/lib/log';
@@ -24,7 +24,6 @@ export const ISSUE_PROPERTY_QUEUE = 'issue-property';
 
 interface AppJobs {
   queue: JobQueue;
-  receive: ReturnType<typeof createWebhookReceiver>['receive'];
 }
 
 // One per process, shared by the instrumentation hook and the route modules (next dev reloads).
@@ -60,10 +59,8 @@ async function build(): Promise<AppJobs> {
       if (outcome === 'issue-gone') log().info({ clientKey: ctx.clientKey, issueId }, 'issue property not written: the issue is gone');
     },
   });
-  const { receive } = createWebhookReceiver({
+  defineWebhookJobs(queue, {
     subscriptions: CHECKLIST_WEBHOOKS,
-    queue,
-    log: log(),
     handlers: {
       'issue-deleted': (data: IssueDeleted, ctx) =>
         onIssueDeleted(data, ctx, { log: log(), cancelPropertyWrite: (clientKey, issueId) => queue.store.cancel({ clientKey, queue: ISSUE_PROPERTY_QUEUE, coalesceKey: issueId }) }),
@@ -75,7 +72,7 @@ async function build(): Promise<AppJobs> {
   );
   queue.on('dead', ({ job, error }) => log().error({ queue: job.queue, job: job.id, clientKey: job.clientKey, failures: job.failures, error }, 'job gave up'));
   queue.on('lost', ({ job }) => log().warn({ queue: job.queue, job: job.id }, 'job run lost its lease; its outcome was dropped'));
-  return { queue, receive };
+  return { queue };
 }
 
 export function appJobs(): Promise<AppJobs> {
@@ -117,5 +114,12 @@ export async function scheduleIssueProperty(clientKey: string, issueId: string):
   }
 }
 
+// Per module instance, not global: Next may load lib/connect once per route bundle, and the
+// wrappers map only their own ConnectError class to 4xx (a foreign one would be a 500).
+let receiver: ReturnType<typeof createWebhookReceiver> | undefined;
+
 /** POST /webhooks/{name}: withWebhookAuth, then recorded as a job and acknowledged (204). */
-export const receiveWebhook = withWebhookAuth(async (req, ctx, route) => (await appJobs()).receive(req, ctx, route));
+export const receiveWebhook = withWebhookAuth(async (req, ctx, route) => {
+  receiver ??= createWebhookReceiver({ subscriptions: CHECKLIST_WEBHOOKS, queue: (await appJobs()).queue, log: log() });
+  return receiver.receive(req, ctx, route);
+});

@@ -41,6 +41,8 @@ export interface AppServer {
   dataDir: string;
   output: () => string;
   stop: () => Promise<void>;
+  /** Kills the process at once (SIGKILL: no shutdown of any kind), keeping its data dir. */
+  kill: () => Promise<void>;
 }
 
 export interface StartAppOptions {
@@ -96,6 +98,12 @@ export async function startApp(opts: StartAppOptions = {}): Promise<AppServer> {
     port,
     dataDir,
     output: () => out,
+    kill: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGKILL');
+        await exited;
+      }
+    },
     stop: async () => {
       if (child.exitCode === null) {
         child.kill('SIGTERM');

@@ -6,10 +6,11 @@
  * ```ts
  * const subs = [{ name: 'issue-deleted', event: 'jira:issue_deleted', excludeBody: true, query: { issueId: '${issue.id}' }, parse: ... }];
  * modules.webhooks = webhookModules(subs);                      // descriptor
- * const { receive } = createWebhookReceiver({ subscriptions: subs, handlers, queue });
+ * defineWebhookJobs(queue, { subscriptions: subs, handlers });       // worker side
+ * const { receive } = createWebhookReceiver({ subscriptions: subs, queue });
  * export const POST = withWebhookAuth(receive);                 // app/webhooks/[name]/route.ts
  * ```
  */
 export { webhookModules, WebhookPayloadError, DEFAULT_WEBHOOK_BASE_PATH, type WebhookSubscription, type WebhookDelivery, type WebhookModule } from './subscription';
-export { createWebhookReceiver, type WebhookReceiverOptions, type WebhookHandlers, type WebhookHandlerContext, type WebhookJobPayload } from './receiver';
+export { createWebhookReceiver, defineWebhookJobs, type WebhookReceiverOptions, type WebhookJobsOptions, type WebhookHandlers, type WebhookHandlerContext, type WebhookJobPayload } from './receiver';
 export { deliveryInfo, readBodyCapped, WEBHOOK_ID_HEADER, WEBHOOK_RETRY_HEADER, WEBHOOK_FLOW_HEADER, type DeliveryInfo } from './delivery';

@@ -32,14 +32,34 @@ export interface WebhookHandlerContext {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type WebhookHandlers = Record<string, (data: any, ctx: WebhookHandlerContext) => Promise<void>>;
 
-export interface WebhookReceiverOptions {
+export interface WebhookJobsOptions {
   subscriptions: readonly WebhookSubscription[];
   handlers: WebhookHandlers;
-  queue: JobQueue;
   /** The job queue name (default `webhook`). */
   queueName?: string;
   /** Failed runs before a delivery's job is dead (default 10). */
   maxAttempts?: number;
+}
+
+/** Registers the worker side: the queue runs each recorded delivery through its handler. */
+export function defineWebhookJobs(queue: JobQueue, opts: WebhookJobsOptions): void {
+  for (const s of opts.subscriptions) if (!opts.handlers[s.name]) throw new Error(`no handler for webhook ${s.name}`);
+  queue.define<WebhookJobPayload>({
+    name: opts.queueName ?? 'webhook',
+    maxAttempts: opts.maxAttempts ?? 10,
+    handler: async (p, ctx: JobContext<WebhookJobPayload>) => {
+      const handle = opts.handlers[p.name];
+      if (!handle) throw new Error(`no handler for webhook ${p.name}`);
+      await handle(p.data, { clientKey: ctx.clientKey, delivery: p.delivery, signal: ctx.signal, now: ctx.now });
+    },
+  });
+}
+
+export interface WebhookReceiverOptions {
+  subscriptions: readonly WebhookSubscription[];
+  queue: Pick<JobQueue, 'enqueue'>;
+  /** The job queue name (default `webhook`), as given to defineWebhookJobs. */
+  queueName?: string;
   /** Bodies over this are refused with 413 (default 5 MiB: issue payloads carry every field). */
   maxBodyBytes?: number;
   log?: QueueLogger;
@@ -48,21 +68,14 @@ export interface WebhookReceiverOptions {
 
 type RouteParams = { params: Promise<Record<string, string | string[] | undefined>> };
 
+/**
+ * The request side. Create it where the route wrappers are created (its errors must be the
+ * wrappers' ConnectError class, which a bundler may load once per route bundle).
+ */
 export function createWebhookReceiver(opts: WebhookReceiverOptions) {
   const queueName = opts.queueName ?? 'webhook';
   const now = opts.now ?? Date.now;
   const byName = new Map(opts.subscriptions.map((s) => [s.name, s]));
-  for (const s of opts.subscriptions) if (!opts.handlers[s.name]) throw new Error(`no handler for webhook ${s.name}`);
-
-  opts.queue.define<WebhookJobPayload>({
-    name: queueName,
-    maxAttempts: opts.maxAttempts ?? 10,
-    handler: async (p, ctx: JobContext<WebhookJobPayload>) => {
-      const handle = opts.handlers[p.name];
-      if (!handle) throw new Error(`no handler for webhook ${p.name}`);
-      await handle(p.data, { clientKey: ctx.clientKey, delivery: p.delivery, signal: ctx.signal, now: ctx.now });
-    },
-  });
 
   /** The route handler for `${basePath}/[name]` (wrap it in withWebhookAuth). */
   async function receive(req: Request, ctx: RequestContext, route: RouteParams): Promise<Response> {
@@ -99,5 +112,5 @@ export function createWebhookReceiver(opts: WebhookReceiverOptions) {
     return new Response(null, { status: 204 });
   }
 
-  return { receive, queueName };
+  return { receive };
 }
