@@ -32,6 +32,8 @@ export interface DeliveryOptions {
   secret?: string;
   /** The URL the qsh is computed for (default: the one posted to). */
   signedPath?: string;
+  /** The app's configured base URL, when posting to one instance behind it. */
+  baseUrl?: string;
   headers?: Record<string, string>;
 }
 
@@ -43,7 +45,7 @@ export function webhookToken(appUrl: string, site: SigningSite, path: string, op
 
 export async function deliver(appUrl: string, site: SigningSite, path: string, opts: DeliveryOptions = {}): Promise<{ status: number; text: string; id: string | null }> {
   const id = opts.id === undefined ? randomUUID() : opts.id;
-  const authorization = opts.authorization === undefined ? `JWT ${webhookToken(appUrl, site, opts.signedPath ?? path, opts)}` : opts.authorization;
+  const authorization = opts.authorization === undefined ? `JWT ${webhookToken(opts.baseUrl ?? appUrl, site, opts.signedPath ?? path, opts)}` : opts.authorization;
   const res = await fetch(appUrl + path, {
     method: 'POST',
     headers: {
