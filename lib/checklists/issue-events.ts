@@ -3,6 +3,7 @@ import { putIssueProperty } from '@/lib/connect/entity-properties';
 import { jobErrorForProductFailure } from '@/lib/connect/jobs/product-failures';
 import { isProductApiError, type ProductRequester } from '@/lib/connect/product';
 import type { WebhookHandlerContext } from '@/lib/connect/webhooks/receiver';
+import type { ChecklistPropertyValue } from './issue-property';
 import { deleteIssueChecklist, issueProgress, recordIssueProject } from './repository';
 import type { IssueDeleted, IssueMoved } from './webhooks';
 
@@ -37,6 +38,17 @@ export async function onIssueMoved(data: IssueMoved, ctx: WebhookHandlerContext,
   deps.log.info({ clientKey: ctx.clientKey, issueId: data.issueId, projectKey: data.projectKey, delivery: ctx.delivery.id, applied }, applied ? 'issue moved: project recorded' : 'issue move ignored (no checklist, or an older event)');
 }
 
+/** PUTs a progress value; 'issue-gone' when Jira no longer has the issue (404). Product failures propagate. */
+export async function putChecklistProperty(product: ProductRequester, issueId: string, propertyKey: string, value: ChecklistPropertyValue, signal?: AbortSignal): Promise<'written' | 'issue-gone'> {
+  try {
+    await putIssueProperty(product, issueId, propertyKey, value, { signal });
+    return 'written';
+  } catch (err) {
+    if (isProductApiError(err) && err.kind === 'http' && err.status === 404) return 'issue-gone';
+    throw err;
+  }
+}
+
 /**
  * Writes the issue's checklist progress as its property, from what is stored when the job runs
  * (so a burst of edits is one write of the latest state). An issue deleted meanwhile (404) is
@@ -50,10 +62,8 @@ export async function writeChecklistProperty(
 ): Promise<'written' | 'issue-gone'> {
   const value = await issueProgress(product.clientKey, issueId);
   try {
-    await putIssueProperty(product, issueId, propertyKey, value, { signal: ctx.signal });
-    return 'written';
+    return await putChecklistProperty(product, issueId, propertyKey, value, ctx.signal);
   } catch (err) {
-    if (isProductApiError(err) && err.kind === 'http' && err.status === 404) return 'issue-gone';
     throw jobErrorForProductFailure(err, ctx.now());
   }
 }
