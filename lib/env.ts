@@ -68,7 +68,8 @@ const schema = z.object({
    * this instance only records jobs and another instance (or process) runs them.
    */
   JOB_WORKER: bool.default(true),
-  JOB_CONCURRENCY: int(1, 32).default(4),
+  /** Jobs one worker runs at once. Default 4 on PostgreSQL, 1 on the embedded database (one engine serves requests and jobs). */
+  JOB_CONCURRENCY: int(1, 32).optional(),
   /** How often an idle worker looks for due jobs (jobs enqueued in the same process wake it at once). */
   JOB_POLL_INTERVAL_MS: int(50, 60_000).default(1_000),
   /** The longest wait between retries of a failed job (exponential from 1 s, with jitter). */

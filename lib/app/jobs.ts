@@ -35,7 +35,8 @@ async function build(): Promise<AppJobs> {
   const queue = new JobQueue({
     store: new SqlJobStore(db.runner),
     workerId: `${hostname()}-${process.pid}`,
-    concurrency: e.JOB_CONCURRENCY,
+    // One database engine in this process serves requests and jobs: keep requests' queries from waiting behind several jobs.
+    concurrency: e.JOB_CONCURRENCY ?? (e.embedded ? 1 : 4),
     pollIntervalMs: e.JOB_POLL_INTERVAL_MS,
     log: log(),
   });

@@ -24,7 +24,8 @@ export async function onIssueDeleted(
   deps: { cancelPropertyWrite: (clientKey: string, issueId: string) => Promise<number>; log: EventLog },
 ): Promise<void> {
   const deleted = await deleteIssueChecklist(ctx.clientKey, data.issueId);
-  const cancelled = await deps.cancelPropertyWrite(ctx.clientKey, data.issueId);
+  // Property writes are only ever scheduled for issues with a checklist.
+  const cancelled = deleted.states ? await deps.cancelPropertyWrite(ctx.clientKey, data.issueId) : 0;
   deps.log.info({ clientKey: ctx.clientKey, issueId: data.issueId, delivery: ctx.delivery.id, ...deleted, cancelledWrites: cancelled }, 'issue deleted: checklist removed');
 }
 

@@ -166,6 +166,10 @@ export async function tenantSummary(clientKey: string): Promise<TenantDataSummar
  * issue's lock, so an add that raced the deletion cannot leave an item behind.
  */
 export async function deleteIssueChecklist(clientKey: string, issueId: string): Promise<{ items: number; states: number }> {
+  // Most deleted issues never had a checklist: one read, no transaction. Every write that adds
+  // items creates the state row first, under the same lock.
+  const state = await (await db()).checklistState.findUnique({ where: { clientKey_issueId: { clientKey, issueId } }, select: { issueId: true } });
+  if (!state) return { items: 0, states: 0 };
   return withIssueLock(clientKey, issueId, async (tx) => {
     const items = (await tx.checklistItem.deleteMany({ where: { clientKey, issueId } })).count;
     const states = (await tx.checklistState.deleteMany({ where: { clientKey, issueId } })).count;
