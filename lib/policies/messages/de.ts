@@ -28,6 +28,7 @@ export const de: LocaleTexts = (f) => ({
           'Von Administratoren vorgenommene Site-Einstellungen und die persönlichen Einstellungen jeder Person.',
           'Kurzlebige Kopien von Daten aus dem Produkt: Anzeigenamen und einige Antworten des Produkts, damit Seiten schnell laden.',
           'Ein Protokoll der Installationsereignisse. Es enthält nie Geheimnisse oder Token.',
+          'In Jira selbst: der Fortschritt der Checkliste jedes Vorgangs (nur Zahlen, kein Text und keine Personen) als Vorgangseigenschaft, damit die Jira-Suche unfertige Checklisten findet. Wer den Vorgang sehen kann, kann sie lesen.',
         ],
       },
       {
@@ -81,6 +82,7 @@ export const de: LocaleTexts = (f) => ({
           'Site-Einstellungen und die persönlichen Einstellungen jeder Person.',
           'Zwischengespeicherte Anzeigenamen und Produktdaten, die regelmäßig aktualisiert werden.',
           'Der Installationsdatensatz der Site und ihr Ereignisprotokoll.',
+          'Drei Tage lang ein Eintrag zu jeder Benachrichtigung, die Jira an die App gesendet hat (Ereignis, Vorgangsnummer, Zeitpunkt), um erneut gesendete Benachrichtigungen zu erkennen.',
         ],
       },
       {
@@ -90,6 +92,7 @@ export const de: LocaleTexts = (f) => ({
           'Solange die App installiert ist, werden die Daten aufbewahrt, damit die App funktioniert.',
           `Nach der Deinstallation werden die Daten der Site ${f.retentionDays} Tage aufbewahrt, damit eine erneute Installation alles wiederherstellt. Nach ${f.retentionDays} Tagen werden sie aus allen Tabellen gelöscht, einschließlich des Installationsdatensatzes und des Protokolls; eine spätere Installation beginnt leer. ${purge(f)}`,
           'Eine Site, die die App nach der Deinstallation weiter nutzt (zum Beispiel über Atlassian Forge), wird nicht gelöscht.',
+          'Wird ein Vorgang in Jira gelöscht, löscht die App seine Checkliste sofort.',
         ],
       },
       {

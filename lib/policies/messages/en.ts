@@ -28,6 +28,7 @@ export const en: LocaleTexts = (f) => ({
           'Site settings made by administrators, and each person’s own preferences.',
           'Short-lived copies of data read from the product: display names and a few product answers, to keep pages fast.',
           'An audit log of installation events. It never contains secrets or tokens.',
+          'In Jira itself: each issue’s checklist progress (numbers only, no text and no people) as an issue property, so that Jira search can find unfinished checklists. Anyone who can see the issue can read it.',
         ],
       },
       {
@@ -81,6 +82,7 @@ export const en: LocaleTexts = (f) => ({
           'Site settings and each person’s preferences.',
           'Cached display names and product data, refreshed regularly.',
           'The installation record of the site and its audit log.',
+          'For 3 days, a record of each notification Jira sent the app (event, issue number, time), to recognise a notification Jira sends again.',
         ],
       },
       {
@@ -90,6 +92,7 @@ export const en: LocaleTexts = (f) => ({
           'While the app is installed, the data is kept so the app can work.',
           `After the app is uninstalled, the site’s data is kept for ${f.retentionDays} days, so that reinstalling brings everything back. After ${f.retentionDays} days it is deleted from every table, including the installation record and the audit log; a later installation starts empty. ${purge(f)}`,
           'A site that keeps using the app after uninstalling (for example through Atlassian Forge) is not deleted.',
+          'When an issue is deleted in Jira, its checklist is deleted from the app at once.',
         ],
       },
       {

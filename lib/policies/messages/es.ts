@@ -28,6 +28,7 @@ export const es: LocaleTexts = (f) => ({
           'La configuración del sitio que hacen los administradores y las preferencias de cada persona.',
           'Copias de corta duración de datos leídos del producto: nombres visibles y algunas respuestas del producto, para que las páginas sean rápidas.',
           'Un registro de los eventos de instalación. Nunca contiene secretos ni tokens.',
+          'En el propio Jira: el progreso de la lista de comprobación de cada incidencia (solo números, sin texto ni personas) como propiedad de la incidencia, para que la búsqueda de Jira encuentre listas sin terminar. Cualquiera que pueda ver la incidencia puede leerla.',
         ],
       },
       {
@@ -81,6 +82,7 @@ export const es: LocaleTexts = (f) => ({
           'La configuración del sitio y las preferencias de cada persona.',
           'Nombres visibles y datos del producto en caché, que se actualizan con regularidad.',
           'El registro de instalación del sitio y su registro de eventos.',
+          'Durante 3 días, un registro de cada notificación que Jira envió a la aplicación (evento, número de incidencia, hora), para reconocer una notificación que Jira vuelva a enviar.',
         ],
       },
       {
@@ -90,6 +92,7 @@ export const es: LocaleTexts = (f) => ({
           'Mientras la aplicación está instalada, los datos se conservan para que funcione.',
           `Tras desinstalar la aplicación, los datos del sitio se conservan ${f.retentionDays} días, para que una reinstalación lo recupere todo. Pasados ${f.retentionDays} días se borran de todas las tablas, incluido el registro de instalación y el de eventos; una instalación posterior empieza vacía. ${purge(f)}`,
           'Un sitio que sigue usando la aplicación después de desinstalarla (por ejemplo, a través de Atlassian Forge) no se borra.',
+          'Cuando se elimina una incidencia en Jira, su lista de comprobación se elimina de la aplicación de inmediato.',
         ],
       },
       {

@@ -28,6 +28,7 @@ export const fr: LocaleTexts = (f) => ({
           'Les paramètres du site définis par les administrateurs, et les préférences de chaque personne.',
           'Des copies de courte durée de données lues dans le produit : noms affichés et quelques réponses du produit, pour des pages rapides.',
           'Un journal des événements d’installation. Il ne contient jamais de secrets ni de jetons.',
+          'Dans Jira même : l’avancement de la liste de contrôle de chaque ticket (des nombres uniquement, ni texte ni personnes) comme propriété du ticket, pour que la recherche de Jira trouve les listes inachevées. Toute personne qui voit le ticket peut la lire.',
         ],
       },
       {
@@ -81,6 +82,7 @@ export const fr: LocaleTexts = (f) => ({
           'Les paramètres du site et les préférences de chaque personne.',
           'Des noms affichés et données du produit mis en cache, actualisés régulièrement.',
           'L’enregistrement d’installation du site et son journal.',
+          'Pendant 3 jours, une trace de chaque notification envoyée par Jira à l’application (événement, numéro du ticket, heure), pour reconnaître une notification que Jira envoie de nouveau.',
         ],
       },
       {
@@ -90,6 +92,7 @@ export const fr: LocaleTexts = (f) => ({
           'Tant que l’application est installée, les données sont conservées pour qu’elle fonctionne.',
           `Après la désinstallation, les données du site sont conservées ${f.retentionDays} jours, afin qu’une réinstallation restaure tout. Après ${f.retentionDays} jours, elles sont supprimées de toutes les tables, y compris l’enregistrement d’installation et le journal ; une installation ultérieure repart de zéro. ${purge(f)}`,
           'Un site qui continue d’utiliser l’application après la désinstallation (par exemple via Atlassian Forge) n’est pas supprimé.',
+          'Lorsqu’un ticket est supprimé dans Jira, sa liste de contrôle est aussitôt supprimée de l’application.',
         ],
       },
       {

@@ -28,6 +28,7 @@ export const ptBR: LocaleTexts = (f) => ({
           'Configurações do site feitas por administradores e as preferências de cada pessoa.',
           'Cópias de curta duração de dados lidos do produto: nomes de exibição e algumas respostas do produto, para páginas rápidas.',
           'Um registro de auditoria dos eventos de instalação. Ele nunca contém segredos ou tokens.',
+          'No próprio Jira: o progresso do checklist de cada item (apenas números, sem texto nem pessoas) como propriedade do item, para que a busca do Jira encontre checklists não concluídos. Qualquer pessoa que veja o item pode lê-lo.',
         ],
       },
       {
@@ -81,6 +82,7 @@ export const ptBR: LocaleTexts = (f) => ({
           'Configurações do site e as preferências de cada pessoa.',
           'Nomes de exibição e dados do produto em cache, atualizados regularmente.',
           'O registro de instalação do site e seu registro de auditoria.',
+          'Por 3 dias, um registro de cada notificação que o Jira enviou ao app (evento, número do item, horário), para reconhecer uma notificação que o Jira envie de novo.',
         ],
       },
       {
@@ -90,6 +92,7 @@ export const ptBR: LocaleTexts = (f) => ({
           'Enquanto o aplicativo estiver instalado, os dados são guardados para que ele funcione.',
           `Depois da desinstalação, os dados do site são guardados por ${f.retentionDays} dias, para que uma reinstalação recupere tudo. Após ${f.retentionDays} dias, eles são excluídos de todas as tabelas, inclusive o registro de instalação e o de auditoria; uma instalação posterior começa vazia. ${purge(f)}`,
           'Um site que continua usando o aplicativo após a desinstalação (por exemplo, pelo Atlassian Forge) não é excluído.',
+          'Quando um item é excluído no Jira, o checklist dele é excluído do app na hora.',
         ],
       },
       {
