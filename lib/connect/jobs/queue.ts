@@ -63,6 +63,8 @@ export interface JobQueueOptions {
   /** Jobs run at once by this worker. Default 4. */
   concurrency?: number;
   pollIntervalMs?: number;
+  /** After a wake, wait this long before claiming, so a burst is claimed at once. Default 10 ms. */
+  batchDelayMs?: number;
   /** A claimed job's lease; renewed every third of it while the handler runs. Default 60 s. */
   leaseMs?: number;
   /** How long finished jobs are kept (the webhook dedupe window lives as long). */
@@ -98,6 +100,8 @@ export class JobQueue extends EventEmitter<QueueEvents> {
   private wakeUp?: () => void;
   /** A wake that arrived while the loop was busy: the next sleep returns at once. */
   private woken = false;
+  private backlog = false;
+  private readonly batchDelayMs: number;
   private lastPrune = 0;
 
   constructor(private readonly opts: JobQueueOptions) {
@@ -108,6 +112,7 @@ export class JobQueue extends EventEmitter<QueueEvents> {
     this.concurrency = opts.concurrency ?? 4;
     this.pollIntervalMs = opts.pollIntervalMs ?? 1_000;
     this.leaseMs = opts.leaseMs ?? 60_000;
+    this.batchDelayMs = opts.batchDelayMs ?? 10;
     // 'error' events must not throw when nobody listens.
     this.on('error', ({ error, during }) => opts.log?.error({ err: describeJobError(error), during }, 'job queue error'));
   }
@@ -215,14 +220,23 @@ export class JobQueue extends EventEmitter<QueueEvents> {
         if (free > 0) {
           const jobs = await this.claim(free);
           claimed = jobs.length;
+          // A full claim means more may be due: a run that ends claims again at once.
+          this.backlog = claimed === free;
           for (const j of jobs) void this.launch(j);
           if (!claimed && !this.running.size) this.emit('idle');
+        } else {
+          this.backlog = true;
         }
         await this.maybePrune();
       } catch (error) {
         this.emit('error', { error, during: 'poll' });
       }
-      if (!claimed && !this.stopping) await this.sleep();
+      if (this.stopping) break;
+      if (claimed && this.backlog && this.running.size < this.concurrency) continue;
+      await this.sleep();
+      // Jobs recorded in a burst (webhook deliveries) are claimed together, and the requests
+      // recording them are not interleaved with a claim per job.
+      if (this.batchDelayMs > 0 && !this.stopping) await new Promise((r) => setTimeout(r, this.batchDelayMs).unref());
     }
   }
 
@@ -251,7 +265,7 @@ export class JobQueue extends EventEmitter<QueueEvents> {
     const abort = new AbortController();
     const done = this.execute(job, abort).finally(() => {
       this.running.delete(job.id);
-      this.wake();
+      if (this.backlog) this.wake();
     });
     this.running.set(job.id, { done, abort });
     return done;
