@@ -1,8 +1,11 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
-import { describeJobError, PermanentJobError, RetryLaterError } from './errors';
+import type { EnqueueOptions, JobQueueOptions, QueueDefinition, QueueEvents } from './definitions';
+import { describeJobError } from './errors';
+import { runJob, type RunDeps } from './run';
 import type { EnqueueOutcome, JobRecord, JobStore, QueueStats } from './types';
+
+export type { EnqueueOptions, JobContext, JobQueueOptions, QueueDefinition, QueueEvents, QueueLogger } from './definitions';
 
 /**
  * A durable job queue: jobs are rows (a JobStore), so an acknowledged webhook or a write to the
@@ -16,75 +19,6 @@ import type { EnqueueOutcome, JobRecord, JobStore, QueueStats } from './types';
  * after a deadline), so a shutdown happens between jobs. Events report every transition, for
  * logs, metrics and tests (`stats()` gives depth and age).
  */
-
-export interface QueueLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
-
-export interface JobContext<P> {
-  job: JobRecord<P>;
-  clientKey: string;
-  /** Aborted when the run's deadline passes or a stop's deadline passes. */
-  signal: AbortSignal;
-  /** The queue's clock. */
-  now(): number;
-}
-
-export interface QueueDefinition<P = unknown> {
-  name: string;
-  handler: (payload: P, ctx: JobContext<P>) => Promise<void>;
-  /** Failed runs before the job is dead. Default 10. */
-  maxAttempts?: number;
-  backoff?: Partial<BackoffOptions>;
-  /** A run's deadline (its signal aborts). Default 30 s; keep it below the lease. */
-  timeoutMs?: number;
-}
-
-export interface EnqueueOptions<P> {
-  clientKey: string;
-  payload: P;
-  /** Not before now + delayMs (e.g. a coalescing window). */
-  delayMs?: number;
-  /** Not before this time (epoch ms); wins over delayMs. */
-  runAt?: number;
-  dedupeKey?: string;
-  coalesceKey?: string;
-}
-
-export interface JobQueueOptions {
-  store: JobStore;
-  /** Epoch ms. Default Date.now. */
-  now?: () => number;
-  random?: () => number;
-  /** Identifies this worker in `lockedBy` (default: a random id per queue). */
-  workerId?: string;
-  /** Jobs run at once by this worker. Default 4. */
-  concurrency?: number;
-  pollIntervalMs?: number;
-  /** After a wake, wait this long before claiming, so a burst is claimed at once. Default 10 ms. */
-  batchDelayMs?: number;
-  /** A claimed job's lease; renewed every third of it while the handler runs. Default 60 s. */
-  leaseMs?: number;
-  /** How long finished jobs are kept (the webhook dedupe window lives as long). */
-  keepDoneMs?: number;
-  keepDeadMs?: number;
-  log?: QueueLogger;
-}
-
-export interface QueueEvents {
-  enqueued: [{ queue: string; clientKey: string; id: string | null; outcome: EnqueueOutcome }];
-  started: [{ job: JobRecord }];
-  completed: [{ job: JobRecord; durationMs: number }];
-  retrying: [{ job: JobRecord; error: string; runAt: number; deferred: boolean }];
-  dead: [{ job: JobRecord; error: string }];
-  /** A run finished after its lease was taken over by another worker: its outcome was dropped. */
-  lost: [{ job: JobRecord }];
-  /** A poll found nothing due and nothing is running here. */
-  idle: [];
-  error: [{ error: unknown; during: string }];
-}
 
 export class JobQueue extends EventEmitter<QueueEvents> {
   readonly workerId: string;
@@ -102,6 +36,7 @@ export class JobQueue extends EventEmitter<QueueEvents> {
   private woken = false;
   private backlog = false;
   private readonly batchDelayMs: number;
+  private readonly runDeps: RunDeps;
   private lastPrune = 0;
 
   constructor(private readonly opts: JobQueueOptions) {
@@ -113,6 +48,14 @@ export class JobQueue extends EventEmitter<QueueEvents> {
     this.pollIntervalMs = opts.pollIntervalMs ?? 1_000;
     this.leaseMs = opts.leaseMs ?? 60_000;
     this.batchDelayMs = opts.batchDelayMs ?? 10;
+    this.runDeps = {
+      store: opts.store,
+      now: this.now,
+      random: this.random,
+      leaseMs: this.leaseMs,
+      retryUnknownAfterMs: this.pollIntervalMs,
+      emit: (event, ...args) => void (this.emit as (e: string, ...a: unknown[]) => boolean)(event, ...args),
+    };
     // 'error' events must not throw when nobody listens.
     this.on('error', ({ error, during }) => opts.log?.error({ err: describeJobError(error), during }, 'job queue error'));
   }
@@ -263,68 +206,12 @@ export class JobQueue extends EventEmitter<QueueEvents> {
 
   private launch(job: JobRecord): Promise<void> {
     const abort = new AbortController();
-    const done = this.execute(job, abort).finally(() => {
+    const done = runJob(job, this.definitions.get(job.queue), abort, this.runDeps).finally(() => {
       this.running.delete(job.id);
       if (this.backlog) this.wake();
     });
     this.running.set(job.id, { done, abort });
     return done;
-  }
-
-  private async execute(job: JobRecord, stopAbort: AbortController): Promise<void> {
-    const def = this.definitions.get(job.queue);
-    const run = { id: job.id, lockedBy: job.lockedBy, attempts: job.attempts };
-    const store = this.opts.store;
-    if (!def) return void (await store.retry(run, { runAt: this.now() + this.pollIntervalMs, error: 'no handler here', failed: false }, this.now()));
-    if (job.failures >= job.maxAttempts) {
-      // Taken over after a crash that used up its last attempt.
-      await store.bury(run, { error: job.lastError ?? 'too many failures', failed: false }, this.now());
-      return void this.emit('dead', { job, error: job.lastError ?? 'too many failures' });
-    }
-    const started = this.now();
-    this.emit('started', { job });
-    const signal = AbortSignal.any([stopAbort.signal, AbortSignal.timeout(def.timeoutMs ?? 30_000)]);
-    const heartbeat = setInterval(() => {
-      store.extend(run, this.now() + this.leaseMs, this.now()).catch((error: unknown) => this.emit('error', { error, during: 'lease' }));
-    }, Math.max(1_000, Math.floor(this.leaseMs / 3)));
-    heartbeat.unref();
-    let outcome: { kind: 'done' } | { kind: 'error'; err: unknown };
-    try {
-      await def.handler(job.payload as never, { job: job as JobRecord<never>, clientKey: job.clientKey, signal, now: this.now });
-      outcome = { kind: 'done' };
-    } catch (err) {
-      outcome = { kind: 'error', err };
-    } finally {
-      clearInterval(heartbeat);
-    }
-    try {
-      const now = this.now();
-      if (outcome.kind === 'done') {
-        if (await store.complete(run, now)) this.emit('completed', { job, durationMs: now - started });
-        else this.emit('lost', { job });
-        return;
-      }
-      const { err } = outcome;
-      const error = describeJobError(err);
-      const deferredTo = err instanceof RetryLaterError ? err.at : stopAbort.signal.aborted ? now : undefined;
-      if (deferredTo !== undefined) {
-        if (await store.retry(run, { runAt: Math.max(now, deferredTo), error, failed: false }, now)) this.emit('retrying', { job, error, runAt: deferredTo, deferred: true });
-        else this.emit('lost', { job });
-        return;
-      }
-      const failures = job.failures + 1;
-      if (err instanceof PermanentJobError || failures >= job.maxAttempts) {
-        if (await store.bury(run, { error, failed: true }, now)) this.emit('dead', { job: { ...job, failures }, error });
-        else this.emit('lost', { job });
-        return;
-      }
-      const runAt = now + backoffDelayMs(failures, { ...DEFAULT_BACKOFF, ...def.backoff }, this.random);
-      if (await store.retry(run, { runAt, error, failed: true }, now)) this.emit('retrying', { job: { ...job, failures }, error, runAt, deferred: false });
-      else this.emit('lost', { job });
-    } catch (error) {
-      // The outcome could not be recorded: the lease expires and another run takes the job.
-      this.emit('error', { error, during: `finish ${job.queue}` });
-    }
   }
 
   private async maybePrune(): Promise<void> {
