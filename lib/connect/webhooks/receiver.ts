@@ -64,6 +64,8 @@ export interface WebhookReceiverOptions {
   maxBodyBytes?: number;
   log?: QueueLogger;
   now?: () => number;
+  /** Every acknowledged delivery (for metrics); refusals are the route wrapper's to count. */
+  onDelivery?: (d: { webhook: string; outcome: 'recorded' | 'duplicate' | 'ignored'; retry: number }) => void;
 }
 
 type RouteParams = { params: Promise<Record<string, string | string[] | undefined>> };
@@ -104,11 +106,14 @@ export function createWebhookReceiver(opts: WebhookReceiverOptions) {
     const fields = { webhook: sub.name, clientKey: ctx.clientKey, delivery: delivery.id, retry: delivery.retry };
     if (data === null) {
       opts.log?.info({ ...fields, outcome: 'ignored' }, 'webhook needs no work');
+      opts.onDelivery?.({ webhook: sub.name, outcome: 'ignored', retry: delivery.retry });
       return new Response(null, { status: 204 });
     }
     const payload: WebhookJobPayload = { name: sub.name, event: sub.event, data, delivery: { ...delivery, receivedAt: now() } };
     const { outcome, id } = await opts.queue.enqueue(queueName, { clientKey: ctx.clientKey, payload, dedupeKey: `webhook:${delivery.id}` });
-    opts.log?.info({ ...fields, outcome: outcome === 'duplicate' ? 'duplicate' : 'recorded', job: id }, 'webhook acknowledged');
+    const recorded = outcome === 'duplicate' ? 'duplicate' : 'recorded';
+    opts.log?.info({ ...fields, outcome: recorded, job: id }, 'webhook acknowledged');
+    opts.onDelivery?.({ webhook: sub.name, outcome: recorded, retry: delivery.retry });
     return new Response(null, { status: 204 });
   }
 
