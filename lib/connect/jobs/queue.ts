@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { EnqueueOptions, JobQueueOptions, QueueDefinition, QueueEvents } from './definitions';
 import { describeJobError } from './errors';
 import { runJob, type RunDeps } from './run';
-import type { EnqueueOutcome, JobRecord, JobStore, QueueStats } from './types';
+import type { EnqueueOutcome, JobRecord, JobStore, QueueStats, SqlClient } from './types';
 
 export type { EnqueueOptions, JobContext, JobQueueOptions, QueueDefinition, QueueEvents, QueueLogger } from './definitions';
 
@@ -71,7 +71,8 @@ export class JobQueue extends EventEmitter<QueueEvents> {
     return this.opts.store;
   }
 
-  async enqueue<P>(queue: string, o: EnqueueOptions<P>): Promise<{ id: string | null; outcome: EnqueueOutcome }> {
+  /** `within`: enqueue on this client (e.g. the transaction making the change; wake the worker after it commits). */
+  async enqueue<P>(queue: string, o: EnqueueOptions<P>, within?: SqlClient): Promise<{ id: string | null; outcome: EnqueueOutcome }> {
     const def = this.definitions.get(queue);
     if (!def) throw new Error(`unknown queue ${queue}`);
     const now = this.now();
@@ -86,9 +87,11 @@ export class JobQueue extends EventEmitter<QueueEvents> {
         coalesceKey: o.coalesceKey,
       },
       now,
+      within,
     );
     this.emit('enqueued', { queue, clientKey: o.clientKey, ...r });
-    if (r.outcome === 'created') this.wake();
+    // In someone's transaction the row is not visible yet: the poll (or their wake()) finds it.
+    if (r.outcome === 'created' && !within) this.wake();
     return r;
   }
 

@@ -61,7 +61,7 @@ const isUniqueViolation = (err: unknown) => (err as { code?: unknown })?.code ==
 export class SqlJobStore implements JobStore {
   constructor(private readonly sql: SqlClient) {}
 
-  async enqueue<P>(input: EnqueueInput<P>, now: number): Promise<{ id: string | null; outcome: EnqueueOutcome }> {
+  async enqueue<P>(input: EnqueueInput<P>, now: number, sql: SqlClient = this.sql): Promise<{ id: string | null; outcome: EnqueueOutcome }> {
     if (input.dedupeKey && input.coalesceKey) throw new TypeError('a job has either a dedupeKey or a coalesceKey, not both');
     const values = [input.queue, input.clientKey, JSON.stringify(input.payload), iso(input.runAt), input.maxAttempts, input.dedupeKey ?? null, input.coalesceKey ?? null, iso(now)];
     const insert = `INSERT INTO ${T} ("queue", "clientKey", "payload", "runAt", "maxAttempts", "dedupeKey", "coalesceKey", "pendingKey", "createdAt", "updatedAt")
@@ -69,7 +69,7 @@ export class SqlJobStore implements JobStore {
     if (input.coalesceKey) {
       // A job that already ran waits for its retry (backoff or a rate limit's reset): a new
       // enqueue must not pull it earlier. One that never ran keeps the earliest time asked.
-      const rows = await this.sql.query<{ id: string; coalesced: number }>(
+      const rows = await sql.query<{ id: string; coalesced: number }>(
         `${insert}
          ON CONFLICT ("queue", "clientKey", "pendingKey") DO UPDATE SET
            "payload" = EXCLUDED."payload",
@@ -83,10 +83,10 @@ export class SqlJobStore implements JobStore {
       return { id: row.id, outcome: Number(row.coalesced) === 0 ? 'created' : 'coalesced' };
     }
     if (input.dedupeKey) {
-      const rows = await this.sql.query<{ id: string }>(`${insert} ON CONFLICT ("clientKey", "dedupeKey") DO NOTHING RETURNING id::text AS id`, values);
+      const rows = await sql.query<{ id: string }>(`${insert} ON CONFLICT ("clientKey", "dedupeKey") DO NOTHING RETURNING id::text AS id`, values);
       return rows[0] ? { id: rows[0].id, outcome: 'created' } : { id: null, outcome: 'duplicate' };
     }
-    const rows = await this.sql.query<{ id: string }>(`${insert} RETURNING id::text AS id`, values);
+    const rows = await sql.query<{ id: string }>(`${insert} RETURNING id::text AS id`, values);
     return { id: rows[0]!.id, outcome: 'created' };
   }
 

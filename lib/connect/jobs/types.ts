@@ -82,7 +82,11 @@ export interface QueueStats {
 
 /** Storage for the queue. Every change to a running job is fenced by its run (JobRun). */
 export interface JobStore {
-  enqueue<P>(input: EnqueueInput<P>, now: number): Promise<{ id: string | null; outcome: EnqueueOutcome }>;
+  /**
+   * `sql`: run it on this client instead, e.g. inside the transaction that makes the change the
+   * job is about (then the job exists exactly when the change does).
+   */
+  enqueue<P>(input: EnqueueInput<P>, now: number, sql?: SqlClient): Promise<{ id: string | null; outcome: EnqueueOutcome }>;
   /** Atomically takes due jobs (and running jobs whose lease expired) for one worker. */
   claim(opts: ClaimOptions): Promise<JobRecord[]>;
   /** Extends a running job's lease; false when the run is no longer ours. */
