@@ -1,5 +1,5 @@
 /**
- * lib/connect/jobs: a durable job queue on the app's database (PostgreSQL or PGlite) for work
+ * The job queue (exported from `atlassian-connect-next`): a durable job queue on the app's database (PostgreSQL or PGlite) for work
  * that must happen after a request was answered: webhook deliveries, writes to the product.
  *
  * ```ts

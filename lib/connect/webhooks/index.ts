@@ -1,5 +1,5 @@
 /**
- * lib/connect/webhooks: webhook subscriptions declared in the app definition (descriptor and
+ * Webhooks (exported from `atlassian-connect-next`): webhook subscriptions declared in the app definition (descriptor and
  * Forge manifest), deliveries acknowledged once recorded in the durable job queue, and handled
  * by a worker with retries; idempotent per delivery identifier.
  *
@@ -8,7 +8,7 @@
  * modules.webhooks = webhookModules(subs);                      // descriptor
  * defineWebhookJobs(queue, { subscriptions: subs, handlers });       // worker side
  * const { receive } = createWebhookReceiver({ subscriptions: subs, queue });
- * export const POST = withWebhookAuth(receive);                 // app/webhooks/[name]/route.ts
+ * const POST = connect.withWebhookAuth(receive);                // the route of app/webhooks/[name]
  * ```
  */
 export { webhookModules, WebhookPayloadError, DEFAULT_WEBHOOK_BASE_PATH, type WebhookSubscription, type WebhookDelivery, type WebhookModule } from './subscription';
