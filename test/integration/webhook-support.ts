@@ -4,6 +4,7 @@ import { rmSync } from 'node:fs';
 import { Emulator } from '@/emulator/lib/emulator';
 import { emulatorEnv, freePort, startApp, type AppServer, type StartAppOptions } from '../../scripts/stack';
 import { databaseOptions } from '../support/database';
+import { readBootstrap } from '../support/product';
 
 /**
  * Webhook deliveries as Jira sends them, signed with atlassian-jwt (Atlassian's own library, not
@@ -125,11 +126,22 @@ export async function issueToken(emu: Emulator, issue: string, user = 'admin'): 
   return ((await res.json()) as { token: string }).token;
 }
 
-/** Calls the app's API with a context JWT. */
+/**
+ * A session of the admin page as the emulator's Jira opens it (settings, export and delete-all
+ * take only that page's session): `Bearer <token>` for {@link api}.
+ */
+export async function adminSession(emu: Emulator, user = 'admin'): Promise<string> {
+  const { url } = (await (await fetch(`${emu.url}/_emu/api/module-url?module=checklists-admin&user=${user}`)).json()) as { url: string };
+  const res = await fetch(url);
+  if (res.status !== 200) throw new Error(`admin page: ${res.status} ${await res.text()}`);
+  return `Bearer ${readBootstrap(await res.text()).sessionToken}`;
+}
+
+/** Calls the app's API with a context JWT (or an `adminSession`). */
 export async function api(appUrl: string, token: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(appUrl + path, {
     method,
-    headers: { authorization: `JWT ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: { authorization: token.startsWith('Bearer ') ? token : `JWT ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabaseKind } from '../support/database';
-import { api, deliver, eventually, issueToken, movedBody, startEmulatedStack, webhookToken, type EmulatedStack } from './webhook-support';
+import { adminSession, api, deliver, eventually, issueToken, movedBody, startEmulatedStack, webhookToken, type EmulatedStack } from './webhook-support';
 
 /**
  * Webhooks against the built app, with the product emulator as Jira: the route's rejection
@@ -128,14 +128,16 @@ describe('each delivery takes effect once', () => {
 
 describe('a moved issue: the project restriction follows, out-of-order moves resolved by time', () => {
   it('applies the newest move whatever the order of delivery', async () => {
-    const admin = await issueToken(s.emu, 'DEMO-2');
+    // Items first: while the restriction excludes the issue's project, writes there are refused.
+    await addItems('DEMO-2', '10002', ['ship it']);
+    // Settings are saved from the admin page's own session.
+    const admin = await adminSession(s.emu);
     const current = await api(s.app.url, admin, 'GET', '/api/settings');
     const put = await api(s.app.url, admin, 'PUT', '/api/settings', {
       version: (current.json as { version: number }).version,
       settings: { template: { enabled: false, items: [] }, projects: { mode: 'listed', keys: ['OPS'] }, showCheckedBy: true },
     });
     expect(put.status).toBe(200);
-    await addItems('DEMO-2', '10002', ['ship it']);
     // The panel was opened in DEMO before the move: its projectKey stays DEMO.
     expect((await items('DEMO-2', '10002', 'DEMO')).enabled).toBe(false);
 
@@ -169,7 +171,7 @@ describe('a moved issue: the project restriction follows, out-of-order moves res
 describe('issue deleted in Jira', () => {
   it('its checklist leaves the database and the site export', async () => {
     await addItems('DEMO-3', '10003', ['write the guide', 'review it']);
-    const admin = await issueToken(s.emu, 'DEMO-1');
+    const admin = await adminSession(s.emu);
     const exported = async () => (await api(s.app.url, admin, 'GET', '/api/admin/data/export')).json as { checklistItems: { issueId: string }[]; checklistStates: { issueId: string }[] };
     expect((await exported()).checklistItems.filter((i) => i.issueId === '10003')).toHaveLength(2);
     const r = (await (await fetch(`${s.emu.url}/_emu/ext/issues/delete`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ issue: 'DEMO-3' }) })).json()) as { deliveries: { status: number }[] };
