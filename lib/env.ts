@@ -6,6 +6,10 @@ import { z } from 'zod';
  * naming the variable; `next build` reads none of it.
  */
 
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 const csv = z
@@ -72,6 +76,20 @@ const schema = z.object({
   PRODUCT_RENDER_BUDGET_MS: int(50, 10_000).default(800),
   /** The port this server listens on (`next start` and `next dev` set it); the page shells are fetched from it on loopback. */
   PORT: int(1, 65_535).default(3000),
+  /**
+   * Background jobs (webhook deliveries, issue property writes; lib/app/jobs.ts, started by the
+   * composition root). JOB_WORKER=false: this instance only records jobs and another instance
+   * (or process) runs them.
+   */
+  JOB_WORKER: bool.default(true),
+  /** Jobs one worker runs at once. Default 4 on PostgreSQL, 1 on the embedded database (one engine serves requests and jobs). */
+  JOB_CONCURRENCY: int(1, 32).optional(),
+  /** How often an idle worker looks for due jobs (jobs enqueued in the same process wake it at once). */
+  JOB_POLL_INTERVAL_MS: int(50, 60_000).default(1_000),
+  /** The longest wait between retries of a failed job (exponential from 1 s, with jitter). */
+  JOB_RETRY_MAX_DELAY_MS: int(1_000, 3_600_000).default(600_000),
+  /** Checklist edits within this window become one issue property write. */
+  ISSUE_PROPERTY_DELAY_MS: int(0, 60_000).default(2_000),
   FORGE_APP_ID: z
     .string()
     .regex(/^(ari:cloud:ecosystem::app\/)?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'the Forge app UUID or ari:cloud:ecosystem::app/<uuid>')

@@ -7,6 +7,14 @@ import { z } from 'zod';
 
 const i18nText = z.object({ value: z.string(), i18n: z.string().optional() });
 const moduleSchema = z.looseObject({ key: z.string().min(1), name: i18nText.optional(), url: z.string().optional() });
+// https://developer.atlassian.com/cloud/jira/platform/modules/webhook/
+const webhookSchema = z.looseObject({
+  event: z.string().min(1),
+  url: z.string().startsWith('/'),
+  excludeBody: z.boolean().optional(),
+  filter: z.string().optional(),
+  propertyKeys: z.array(z.string()).optional(),
+});
 
 export const descriptorSchema = z.looseObject({
   key: z.string().min(1).max(64),
@@ -25,8 +33,18 @@ export const descriptorSchema = z.looseObject({
   enableLicensing: z.boolean().optional(),
   apiMigrations: z.record(z.string(), z.boolean()).optional(),
   translations: z.object({ paths: z.record(z.string(), z.string()) }).optional(),
-  modules: z.record(z.string(), z.union([z.array(moduleSchema), moduleSchema])).default({}),
+  modules: z
+    .object({ webhooks: z.array(webhookSchema).optional() })
+    .catchall(z.union([z.array(moduleSchema), moduleSchema]))
+    .default({}),
 });
+
+/** The descriptor's `webhooks` entries (no key or name). */
+export type WebhookEntry = z.infer<typeof webhookSchema>;
+
+export function webhookEntries(d: AppDescriptor): WebhookEntry[] {
+  return d.modules.webhooks ?? [];
+}
 
 export type AppDescriptor = z.infer<typeof descriptorSchema>;
 
@@ -58,8 +76,8 @@ export function listModules(d: AppDescriptor): ModuleRef[] {
   const out: ModuleRef[] = [];
   for (const [type, value] of Object.entries(d.modules)) {
     const kind = KIND_BY_TYPE[type];
-    if (!kind) continue;
-    for (const m of Array.isArray(value) ? value : [value]) {
+    if (!kind || !value) continue;
+    for (const m of (Array.isArray(value) ? value : [value]) as z.infer<typeof moduleSchema>[]) {
       const target = (m as { target?: { url?: unknown } }).target;
       const url = kind === 'issue-glance' && typeof target?.url === 'string' ? target.url : m.url;
       if (!url) continue;

@@ -83,7 +83,7 @@ export const PROJECTS: readonly EmuProject[] = [
   { id: '10010', key: 'OPS', name: 'Operations' },
 ];
 
-export const ISSUES: readonly EmuIssue[] = [
+const INITIAL_ISSUES: readonly EmuIssue[] = [
   {
     id: '10001',
     key: 'DEMO-1',
@@ -194,6 +194,20 @@ export const ISSUES: readonly EmuIssue[] = [
     reporter: 'admin',
   },
 ];
+
+/**
+ * The site's issues as they are now: deleted and moved in place by the issues extension
+ * (emulator/issues), back to the fixed set on `resetIssues()` (the control API's reset).
+ */
+export const ISSUES: EmuIssue[] = INITIAL_ISSUES.map((i) => ({ ...i }));
+
+export function resetIssues(): void {
+  ISSUES.splice(0, ISSUES.length, ...INITIAL_ISSUES.map((i) => ({ ...i })));
+}
+
+export function projectByKeyOrId(keyOrId: string): EmuProject | undefined {
+  return PROJECTS.find((p) => p.key === keyOrId.toUpperCase() || p.id === keyOrId);
+}
 
 export function findIssue(idOrKey: string): EmuIssue | undefined {
   const k = idOrKey.toUpperCase();

@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SITE_TIME_ZONE, userByKey, type EmuUser } from './directory';
 import { createGdprExtension, PersonalDataReportingApi } from '../gdpr';
+import { createIssuesExtension, type IssuesExtension } from '../issues';
 import { loadForgeExtension, type EmulatorExtension, type EmulatorHandle } from './extension';
 import * as lifecycle from './lifecycle';
 import { OAuthTokens } from './oauth';
@@ -63,6 +64,8 @@ export class Emulator implements EmulatorHandle {
   settings: Settings = { ...DEFAULT_SETTINGS };
   extensions: EmulatorExtension[];
   gdpr?: PersonalDataReportingApi;
+  /** Issue deletes and moves with their webhooks, issue properties, JQL (emulator/issues). */
+  issues!: IssuesExtension;
   private server?: Server;
 
   constructor(private readonly opts: EmulatorOptions) {
@@ -100,6 +103,8 @@ export class Emulator implements EmulatorHandle {
     );
     this.gdpr = gdpr;
     this.extensions.push(createGdprExtension(gdpr));
+    this.issues = createIssuesExtension(this);
+    this.extensions.push(this.issues);
     try {
       // Given explicitly (e.g. by scripts/stack, which runs where require() cannot load TypeScript)?
       const forge = this.extensions.some((e) => e.name === 'forge') ? undefined : await loadForgeExtension(this);

@@ -1,5 +1,7 @@
-import type { AppDefinition } from 'atlassian-connect-next';
+import { webhookModules, type AppDefinition } from 'atlassian-connect-next';
 import { PRODUCT_LOCALE_FOR, SUPPORTED_LOCALES } from '@/lib/i18n/locales';
+import { checklistPropertyModule } from '@/lib/checklists/issue-property';
+import { CHECKLIST_WEBHOOKS } from '@/lib/checklists/webhooks';
 import { POLICY_PATHS } from '@/lib/policies/paths';
 
 /** The reference app's modules and scopes: the one source for the descriptor and the Forge manifest. */
@@ -10,8 +12,10 @@ export function appDefinition(opts: { key: string; name: string; vendor: { name:
     name: opts.name,
     description: 'Checklists on Jira issues: track the steps of every issue, configured by site admins.',
     vendor: opts.vendor,
-    // READ: issues, users, permissions, the app's license; nothing is written to the product.
-    scopes: ['READ'],
+    // READ: issues, users, permissions, the app's license, and webhooks. WRITE: one thing only,
+    // the checklist's progress as an issue property (so JQL can search it). No DELETE: an
+    // emptied checklist writes zeros rather than deleting the property.
+    scopes: ['READ', 'WRITE'],
     links: { privacy: POLICY_PATHS.privacy, security: POLICY_PATHS.security },
     translations: Object.fromEntries(SUPPORTED_LOCALES.map((l) => [PRODUCT_LOCALE_FOR[l], `/i18n/${l}.json`])),
     modules: {
@@ -48,6 +52,8 @@ export function appDefinition(opts: { key: string; name: string; vendor: { name:
       configurePage: [
         { key: 'checklists-configure', name: { value: 'Configure Checklists', i18n: 'checklist.configure.name' }, url: '/admin' },
       ],
+      jiraEntityProperties: [checklistPropertyModule(opts.key)],
+      webhooks: webhookModules(CHECKLIST_WEBHOOKS),
     },
   };
 }

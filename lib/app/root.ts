@@ -1,22 +1,20 @@
 import 'server-only';
-import { createConnect, type Connect } from 'atlassian-connect-next';
+import type { Connect } from 'atlassian-connect-next';
 import { createForge, type Forge } from 'atlassian-connect-next/forge';
 import { devSingleton } from 'atlassian-connect-next/next';
-import { PrismaForgeInstallations, PrismaProductCacheStore, PrismaTenantStore } from 'atlassian-connect-next/prisma';
+import { PrismaForgeInstallations } from 'atlassian-connect-next/prisma';
 import { openAppDatabase, type Database } from '@/lib/db';
 import { readEnv, type Env } from '@/lib/env';
 import { createLogger, type Logger } from '@/lib/log';
-import { createChecklistRepository } from '@/lib/checklists/repository';
+import { createChecklistRepository, type ChecklistRepository } from '@/lib/checklists/repository';
 import { createChecklistService, type ChecklistService } from '@/lib/checklists/service';
-import { userProfileStore } from '@/lib/checklists/people-store';
 import { personalDataReportJob } from '@/lib/gdpr/jobs';
 import { createPreferencesRepository, type PreferencesRepository } from '@/lib/preferences/repository';
 import { createDataLifecycleJobs, type DataLifecycleJobs } from '@/lib/retention/scheduler';
 import { createSettingsRepository } from '@/lib/settings/repository';
 import { createSettingsService, type SettingsService } from '@/lib/settings/service';
-import { DEFAULT_LOCALE, SUPPORTED_LOCALES } from '@/lib/i18n/locales';
-import { appDefinition } from './definition';
-import { loadMasterKey } from './master-key';
+import { createAppConnect } from './app-connect';
+import { createAppJobs, type AppJobs } from './jobs';
 import { createShellRenderer, type ShellRenderer } from './pages/shell';
 
 /**
@@ -38,8 +36,11 @@ export interface App {
   forge: Forge | null;
   settings: SettingsService;
   checklists: ChecklistService;
+  checklistRepo: ChecklistRepository;
   preferences: PreferencesRepository;
   jobs: DataLifecycleJobs;
+  /** The job queue: webhook deliveries and issue property writes (lib/app/jobs.ts). */
+  background: AppJobs;
   renderShell: ShellRenderer;
 }
 
@@ -51,33 +52,7 @@ async function build(): Promise<App> {
   }
   const db = await openAppDatabase(env, log);
   const prisma = db.prisma;
-  const connect = createConnect({
-    app: appDefinition({ key: env.APP_KEY, name: env.APP_NAME, vendor: { name: env.APP_VENDOR_NAME, url: env.APP_VENDOR_URL } }),
-    baseUrl: env.APP_BASE_URL,
-    secretKey: loadMasterKey(env, log),
-    store: new PrismaTenantStore(prisma),
-    production: env.APP_ENV === 'production',
-    log,
-    auth: {
-      leewaySeconds: env.JWT_LEEWAY_SECONDS,
-      allowedProductHosts: env.ALLOWED_PRODUCT_HOSTS,
-      trustProxy: env.TRUST_PROXY,
-      installKeysUrl: env.CONNECT_KEYS_CDN_URL,
-      sessionTtlSeconds: env.SESSION_TOKEN_TTL_SECONDS,
-      tenantCacheTtlMs: env.TENANT_CACHE_TTL_MS,
-    },
-    licenseWhenAbsent: env.LICENSE_WHEN_ABSENT,
-    locales: { supported: SUPPORTED_LOCALES, default: DEFAULT_LOCALE },
-    product: {
-      authServerUrl: env.OAUTH_AUTH_SERVER_URL,
-      timeoutMs: env.PRODUCT_API_TIMEOUT_MS,
-      breaker: { failureThreshold: env.PRODUCT_API_BREAKER_FAILURES, halfOpenAfterMs: env.PRODUCT_API_BREAKER_OPEN_MS },
-      bulkhead: { maxConcurrent: env.PRODUCT_API_CONCURRENCY },
-      renderBudgetMs: env.PRODUCT_RENDER_BUDGET_MS,
-      cacheStore: new PrismaProductCacheStore(prisma),
-      peopleStore: userProfileStore(prisma),
-    },
-  });
+  const connect = createAppConnect(env, log, prisma);
   const forge = env.FORGE_APP_ID
     ? createForge(connect, {
         appId: env.FORGE_APP_ID,
@@ -89,7 +64,9 @@ async function build(): Promise<App> {
     : null;
 
   const settings = createSettingsService(createSettingsRepository(prisma, log), connect.onTenantChange);
-  const checklists = createChecklistService({ repo: createChecklistRepository(prisma), settings, reads: connect.reads });
+  const checklistRepo = createChecklistRepository(prisma);
+  const background = createAppJobs({ env, log, db, connect, checklists: checklistRepo });
+  const checklists = createChecklistService({ repo: checklistRepo, settings, reads: connect.reads, progressChanged: background.scheduleIssueProperty });
   const jobs = createDataLifecycleJobs({
     prisma,
     log,
@@ -99,6 +76,8 @@ async function build(): Promise<App> {
     report: personalDataReportJob({ prisma, connect, log }),
   });
   jobs.start();
+  await background.start();
+  stopOnShutdown(log, () => background.stop(SHUTDOWN_GRACE_MS));
   log.info({ baseUrl: env.APP_BASE_URL, env: env.APP_ENV, embedded: env.embedded }, 'app ready');
   return {
     env,
@@ -108,10 +87,29 @@ async function build(): Promise<App> {
     forge,
     settings,
     checklists,
+    checklistRepo,
     preferences: createPreferencesRepository(prisma),
     jobs,
+    background,
     renderShell: createShellRenderer({ apJsUrl: env.AP_JS_URL, localOrigin: `http://127.0.0.1:${env.PORT}`, cache: env.NODE_ENV === 'production' }),
   };
+}
+
+/** Running jobs get this long to finish at shutdown; a job cut short runs again once its lease ends. */
+const SHUTDOWN_GRACE_MS = 4_000;
+
+/**
+ * On SIGTERM/SIGINT the worker stops claiming and waits for its running jobs while Next drains
+ * its requests (Next exits once those are done, so this is best effort; leases cover the rest).
+ */
+function stopOnShutdown(log: Logger, stop: () => Promise<void>): void {
+  const once = () => {
+    stop().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'job worker did not stop cleanly'));
+  };
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    // Only beside the server's own handler: a lone listener would stop the signal ending the process.
+    if (process.listenerCount(signal) > 0) process.once(signal, once);
+  }
 }
 
 // In `next dev` the holder survives module reloads (the one global); in production it is module state.

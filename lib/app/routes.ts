@@ -29,9 +29,21 @@ const features = (a: App) => ({
     retentionDays: a.env.RETENTION_DAYS,
     renderBudgetMs: a.env.PRODUCT_RENDER_BUDGET_MS,
     log: a.log,
+    issueProperties: {
+      issuesWithChecklist: (clientKey) => allChecklistIssues(a, clientKey),
+      reset: async (clientKey, issueIds) => {
+        for (const issueId of issueIds) await a.background.scheduleIssueProperty(clientKey, issueId);
+      },
+    },
   }),
 });
 type Features = ReturnType<typeof features>;
+
+async function allChecklistIssues(a: App, clientKey: string): Promise<string[]> {
+  const issues: string[] = [];
+  for (let page = await a.checklistRepo.checklistIssues(clientKey, undefined, 1000); page.length; page = await a.checklistRepo.checklistIssues(clientKey, page.at(-1), 1000)) issues.push(...page);
+  return issues;
+}
 
 const bound = new WeakMap<App, Features>();
 async function resolve(): Promise<{ a: App; f: Features }> {
@@ -98,6 +110,12 @@ export const routes = {
     export: api((f) => f.adminData.export, { require: ['siteAdminNow'], session: ADMIN_PAGE }),
     deleteAll: api((f) => f.adminData.deleteAll, { require: ['siteAdminNow'], session: { ...ADMIN_PAGE, maxAgeSeconds: 600 } }),
   },
+
+  // Webhooks from the product (JWT with qsh in the Authorization header): recorded as jobs, 204.
+  webhook: lazy(async () => {
+    const a = await app();
+    return a.connect.withWebhookAuth(a.background.receiveWebhook);
+  }),
 
   // "Connect on Forge": Forge invocation tokens only (404 while FORGE_APP_ID is unset).
   forgeRemote: forge(describeForgeInvocation),

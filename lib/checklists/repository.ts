@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { ChecklistItem, Prisma, PrismaClient } from '@/lib/generated/prisma/client';
 import { ConnectError } from 'atlassian-connect-next';
 import { positionBetween, renumbered } from './positions';
+import { propertyValue, type ChecklistPropertyValue } from './issue-property';
 
 /**
  * Checklist items, one row each, scoped by (clientKey, issueId). Every function takes the
@@ -47,11 +48,6 @@ export type ChecklistRepository = ReturnType<typeof createChecklistRepository>;
 export function createChecklistRepository(prisma: PrismaClient) {
   async function listItems(clientKey: string, issueId: string): Promise<ItemRow[]> {
     return prisma.checklistItem.findMany({ where: { clientKey, issueId }, orderBy: ordered });
-  }
-
-  async function isInitialised(clientKey: string, issueId: string): Promise<boolean> {
-    const row = await prisma.checklistState.findUnique({ where: { clientKey_issueId: { clientKey, issueId } } });
-    return row !== null;
   }
 
   /**
@@ -154,7 +150,6 @@ export function createChecklistRepository(prisma: PrismaClient) {
     if (r.count === 0) await conflictOrMissing(clientKey, issueId, itemId);
   }
 
-
   /** What the app stores for one site, for the admin page. */
   async function tenantSummary(clientKey: string): Promise<TenantDataSummary> {
     const [issues, items, checked, usersWithPreferences] = await Promise.all([
@@ -166,5 +161,73 @@ export function createChecklistRepository(prisma: PrismaClient) {
     return { issues, items, checked, usersWithPreferences };
   }
 
-  return { listItems, isInitialised, initialiseFromTemplate, createItem, updateItem, moveItem, deleteItem, tenantSummary };
+
+  /**
+   * Deletes an issue's checklist: items and state (the issue was deleted in Jira). Under the
+   * issue's lock, so an add that raced the deletion cannot leave an item behind.
+   */
+  async function deleteIssueChecklist(clientKey: string, issueId: string): Promise<{ items: number; states: number }> {
+    // Most deleted issues never had a checklist: one read, no transaction. Every write that adds
+    // items creates the state row first, under the same lock.
+    const state = await prisma.checklistState.findUnique({ where: { clientKey_issueId: { clientKey, issueId } }, select: { issueId: true } });
+    if (!state) return { items: 0, states: 0 };
+    return withIssueLock(prisma, clientKey, issueId, async (tx) => {
+      const items = (await tx.checklistItem.deleteMany({ where: { clientKey, issueId } })).count;
+      const states = (await tx.checklistState.deleteMany({ where: { clientKey, issueId } })).count;
+      return { items, states };
+    });
+  }
+
+  /**
+   * Records the issue's project after a move, unless a newer move was recorded already (Jira may
+   * deliver events late and out of order). Issues without a checklist are not recorded.
+   */
+  async function recordIssueProject(clientKey: string, issueId: string, move: { projectId: string; projectKey: string; at: Date }): Promise<boolean> {
+    const r = await prisma.checklistState.updateMany({
+      where: { clientKey, issueId, OR: [{ projectChangedAt: null }, { projectChangedAt: { lt: move.at } }] },
+      data: { projectId: move.projectId, projectKey: move.projectKey, projectChangedAt: move.at },
+    });
+    return r.count === 1;
+  }
+
+  /** The issue's checklist state (null: never initialised) and its project as Jira last said (null: never moved). */
+  async function issueState(clientKey: string, issueId: string): Promise<{ projectKey: string | null } | null> {
+    return prisma.checklistState.findUnique({ where: { clientKey_issueId: { clientKey, issueId } }, select: { projectKey: true } });
+  }
+
+  /** Issues with a checklist, in pages (backfill, delete-all). */
+  async function checklistIssues(clientKey: string, after: string | undefined, take: number): Promise<string[]> {
+    const rows = await prisma.checklistState.findMany({
+      where: { clientKey, ...(after !== undefined ? { issueId: { gt: after } } : {}) },
+      orderBy: { issueId: 'asc' },
+      take,
+      select: { issueId: true },
+    });
+    return rows.map((r) => r.issueId);
+  }
+
+  /** The issue's progress as stored now (the property job reads it when it runs, so the last edit wins). */
+  async function issueProgress(clientKey: string, issueId: string): Promise<ChecklistPropertyValue> {
+    const [total, done] = await Promise.all([
+      prisma.checklistItem.count({ where: { clientKey, issueId } }),
+      prisma.checklistItem.count({ where: { clientKey, issueId, checked: true } }),
+    ]);
+    return propertyValue(total, done);
+  }
+
+  return {
+    listItems,
+    initialiseFromTemplate,
+    createItem,
+    updateItem,
+    moveItem,
+    deleteItem,
+    tenantSummary,
+    deleteIssueChecklist,
+    recordIssueProject,
+    issueState,
+    checklistIssues,
+    issueProgress,
+  };
 }
+

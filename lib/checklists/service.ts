@@ -28,8 +28,20 @@ export interface ItemResult {
 
 export type ChecklistService = ReturnType<typeof createChecklistService>;
 
-export function createChecklistService(d: { repo: ChecklistRepository; settings: SettingsService; reads: CachedProductReads }) {
+export interface ChecklistServiceDeps {
+  repo: ChecklistRepository;
+  settings: SettingsService;
+  reads: CachedProductReads;
+  /**
+   * After a change to an issue's counts: the issue property in Jira is brought up to date in the
+   * background (coalesced). Never fails the change.
+   */
+  progressChanged?: (clientKey: string, issueId: string) => Promise<void>;
+}
+
+export function createChecklistService(d: ChecklistServiceDeps) {
   const { repo, settings, reads } = d;
+  const progressChanged = d.progressChanged ?? (async () => {});
 
   /** Names of who checked the items, within the render budget; `degraded` says some could not be had. */
   async function peopleOf(ctx: ConnectContext, items: ItemDto[]): Promise<{ people: Record<string, string | null>; degraded?: DegradedPart[] }> {
@@ -59,11 +71,14 @@ export function createChecklistService(d: { repo: ChecklistRepository; settings:
   /**
    * The admin's project restriction applies to where the token was issued (the signed page URL
    * or the context JWT's claim), never to a project the client names: writes there are refused.
+   * After a move (jira:issue_updated, signed by the product) the project Jira reported wins, so
+   * the restriction follows the issue.
    */
-  async function requireEnabled(ctx: ConnectContext): Promise<void> {
+  async function requireEnabled(ctx: ConnectContext, issueId: string): Promise<void> {
     const { settings: s } = await settings.settingsFor(ctx.clientKey);
-    if (!panelEnabledFor(s, ctx.scope?.projectKey)) {
-      throw new ConnectError('FORBIDDEN', `checklists off for project ${ctx.scope?.projectKey ?? '(none)'}`, { publicMessage: 'Checklists are turned off for this project' });
+    const projectKey = s.projects.mode === 'listed' ? ((await repo.issueState(ctx.clientKey, issueId))?.projectKey ?? ctx.scope?.projectKey) : ctx.scope?.projectKey;
+    if (!panelEnabledFor(s, projectKey)) {
+      throw new ConnectError('FORBIDDEN', `checklists off for project ${projectKey ?? '(none)'}`, { publicMessage: 'Checklists are turned off for this project' });
     }
   }
 
@@ -71,35 +86,44 @@ export function createChecklistService(d: { repo: ChecklistRepository; settings:
     async getChecklist(ctx: ConnectContext, issueId: string): Promise<ChecklistDto> {
       const { settings: s } = await settings.settingsFor(ctx.clientKey);
       const base = { issueId, showCheckedBy: s.showCheckedBy, templateApplied: false };
-      if (!panelEnabledFor(s, ctx.scope?.projectKey)) return { ...base, enabled: false, items: [], people: {} };
+      const wantsTemplate = s.template.enabled && s.template.items.length > 0 && ctx.license.licensed;
+      const state = s.projects.mode === 'listed' || wantsTemplate ? await repo.issueState(ctx.clientKey, issueId) : undefined;
+      // After a move the project Jira reported wins over the one the token was issued for.
+      if (!panelEnabledFor(s, state?.projectKey ?? ctx.scope?.projectKey)) return { ...base, enabled: false, items: [], people: {} };
       let templateApplied = false;
       // Applying the template is a write: only with a license, and only once per issue.
-      if (s.template.enabled && s.template.items.length > 0 && ctx.license.licensed && !(await repo.isInitialised(ctx.clientKey, issueId))) {
+      if (wantsTemplate && state === null) {
         templateApplied = await repo.initialiseFromTemplate(ctx.clientKey, issueId, s.template.items, ctx.accountId);
+        if (templateApplied) await progressChanged(ctx.clientKey, issueId);
       }
       const items = (await repo.listItems(ctx.clientKey, issueId)).map((r) => toItemDto(r, s.showCheckedBy));
       return { ...base, enabled: true, templateApplied, items, ...(await peopleOf(ctx, items)) };
     },
 
     async addItem(ctx: ConnectContext, issueId: string, text: string): Promise<ItemResult> {
-      await requireEnabled(ctx);
+      await requireEnabled(ctx, issueId);
       const row = await repo.createItem(ctx.clientKey, issueId, { text, by: ctx.accountId, maxItems: CHECKLIST_LIMITS.itemsPerChecklist });
+      await progressChanged(ctx.clientKey, issueId);
       return result(ctx, row);
     },
 
     async changeItem(ctx: ConnectContext, issueId: string, itemId: string, change: { version: number; text?: string; checked?: boolean }): Promise<ItemResult> {
-      await requireEnabled(ctx);
-      return conflicts(ctx, async () => result(ctx, await repo.updateItem(ctx.clientKey, issueId, itemId, { ...change, by: ctx.accountId, now: new Date() })));
+      await requireEnabled(ctx, issueId);
+      const row = await conflicts(ctx, () => repo.updateItem(ctx.clientKey, issueId, itemId, { ...change, by: ctx.accountId, now: new Date() }));
+      // Only checking and unchecking change the counts the issue property holds.
+      if (change.checked !== undefined) await progressChanged(ctx.clientKey, issueId);
+      return result(ctx, row);
     },
 
     async moveItem(ctx: ConnectContext, issueId: string, itemId: string, afterId: string | null): Promise<ItemResult> {
-      await requireEnabled(ctx);
+      await requireEnabled(ctx, issueId);
       return result(ctx, await repo.moveItem(ctx.clientKey, issueId, itemId, { afterId }));
     },
 
     async removeItem(ctx: ConnectContext, issueId: string, itemId: string, version: number): Promise<void> {
-      await requireEnabled(ctx);
+      await requireEnabled(ctx, issueId);
       await conflicts(ctx, () => repo.deleteItem(ctx.clientKey, issueId, itemId, version));
+      await progressChanged(ctx.clientKey, issueId);
     },
 
     summary: (clientKey: string) => repo.tenantSummary(clientKey),

@@ -48,6 +48,8 @@ export const MODULE_KINDS = {
   postInstallPage: { products: ['jira', 'confluence'], single: true },
   configurePage: { products: ['jira', 'confluence'], single: true },
   dynamicContentMacros: { products: ['confluence'] },
+  // Entity properties searchable in JQL (the module's shape: entity-properties.ts).
+  jiraEntityProperties: { products: ['jira'] },
   webhooks: { products: ['jira', 'confluence'] },
 } as const satisfies Record<string, ModuleKind>;
 

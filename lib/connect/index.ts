@@ -5,6 +5,9 @@
  * Entry points: `.` (this: the framework), `/next` (Next.js route glue), `/forge` (Connect on
  * Forge), `/forge/tooling` (manifest validation and YAML, for CLIs), `/prisma` (storage adapters),
  * `/testing` (signers, in-memory store and a fake product for tests).
+ *
+ * Background work lives here too: the durable job queue (`JobQueue` on `SqlJobStore`, whose
+ * table is the `ConnectJob` model of `/prisma`'s connect.prisma) and webhooks received into it.
  */
 export { createConnect, ATLASSIAN_PRODUCT_HOSTS, type Connect, type ConnectOptions } from './create-connect';
 export { ConnectError, defineErrorCodes, errorBody, errorCodes, toConnectError, type ConnectErrorOptions, type ErrorCode } from './errors';
@@ -39,3 +42,6 @@ export * from './product/index';
 export { decodeUnverified, hmacKey, tokenFromRequest, verifyJwt, type ConnectClaims, type VerifyOptions } from './jwt';
 export { readBodyCapped, readJsonCapped } from './body';
 export { arrivedOverHttps, isSafeKey } from './context';
+export * from './jobs/index';
+export * from './webhooks/index';
+export { issuePropertyPath, putIssueProperty, MAX_PROPERTY_VALUE_CHARS, type EntityPropertyModule, type ExtractionType, type PropertyExtraction } from './entity-properties';

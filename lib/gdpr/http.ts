@@ -31,6 +31,11 @@ export interface AdminDataDeps {
   retentionDays: number;
   renderBudgetMs: number;
   log: Pick<Logger, 'info'>;
+  /**
+   * The issues' properties in Jira still show their progress after delete-all: the issues that
+   * had a checklist are listed before the deletion and their properties reset after it.
+   */
+  issueProperties?: { issuesWithChecklist(clientKey: string): Promise<string[]>; reset(clientKey: string, issueIds: readonly string[]): Promise<void> };
 }
 
 export function adminDataHandlers(d: AdminDataDeps) {
@@ -60,7 +65,9 @@ export function adminDataHandlers(d: AdminDataDeps) {
     /** POST /api/admin/data/delete-all  `{ "confirm": "<site host>" }` */
     async deleteAll(req: Request, ctx: ConnectContext): Promise<Response> {
       const body = await readJson(req, deleteAllBody, 4096);
+      const issues = (await d.issueProperties?.issuesWithChecklist(ctx.clientKey)) ?? [];
       const deleted = await deleteAllSiteData(d.prisma, ctx.tenant, body.confirm);
+      await d.issueProperties?.reset(ctx.clientKey, issues);
       // Every cache that mirrors this site's data (settings, names, admin answers) lets go of it.
       d.connect.tenantChanged(ctx.clientKey, 'data-deleted');
       d.log.info({ tenant: tenantRef(ctx.clientKey), deleted }, 'admin: all site data deleted');

@@ -45,11 +45,13 @@ describe(`retention purge (${testDatabaseKind})`, () => {
     const keptRows = await rowsFor(db.prisma, kept.clientKey);
     await tenantStore(db.prisma).markUninstalled(gone.clientKey, at(1));
     await db.prisma.jobRun.create({ data: { job: `gdpr-report:${(await import('./site-data')).tenantRef(gone.clientKey)}`, startedAt: at(1) } });
+    await db.prisma.connectJob.create({ data: { queue: 'issue-property', clientKey: gone.clientKey, payload: { issueId: '10001' }, runAt: at(1), maxAttempts: 3, createdAt: at(1), updatedAt: at(1) } });
 
     const log = memoryLog();
     const r = await purge(at(31), { log });
     expect(r.purged).toHaveLength(1);
-    expect(r.purged[0]!.counts).toMatchObject({ tenant: 1, checklistItems: 2, checklistStates: 1, preferences: 2, settings: 1, profiles: 2, productCache: 1, lifecycleEvents: 1, jobRuns: 1 });
+    expect(r.purged[0]!.counts).toMatchObject({ tenant: 1, checklistItems: 2, checklistStates: 1, preferences: 2, settings: 1, profiles: 2, productCache: 1, jobs: 1, lifecycleEvents: 1, jobRuns: 1 });
+    expect(await db.prisma.connectJob.count({ where: { clientKey: gone.clientKey } })).toBe(0);
     expect(await rowsFor(db.prisma, gone.clientKey)).toEqual(EMPTY);
     expect(await db.prisma.jobRun.count({ where: { job: { startsWith: 'gdpr-report:' } } })).toBe(0);
     expect(await rowsFor(db.prisma, kept.clientKey)).toEqual(keptRows);

@@ -17,6 +17,8 @@ export interface SiteDataCounts {
   settings: number;
   profiles: number;
   productCache: number;
+  /** Background jobs: pending webhook work and property writes, and recent delivery records. */
+  jobs: number;
 }
 
 export interface TenantCounts extends SiteDataCounts {
@@ -48,7 +50,8 @@ export async function deleteSiteData(tx: Tx, clientKey: string): Promise<SiteDat
   const settings = (await tx.tenantSettings.deleteMany({ where })).count;
   const profiles = (await tx.userProfileCache.deleteMany({ where })).count;
   const productCache = (await tx.productCache.deleteMany({ where })).count;
-  return { checklistItems, checklistStates, preferences, settings, profiles, productCache };
+  const jobs = (await tx.connectJob.deleteMany({ where })).count;
+  return { checklistItems, checklistStates, preferences, settings, profiles, productCache, jobs };
 }
 
 /** Counts what deleteSiteData and the purge would remove, changing nothing. */
@@ -62,6 +65,7 @@ export async function countTenantData(tx: Tx, clientKey: string): Promise<Tenant
     settings: await tx.tenantSettings.count({ where }),
     profiles: await tx.userProfileCache.count({ where }),
     productCache: await tx.productCache.count({ where }),
+    jobs: await tx.connectJob.count({ where }),
     lifecycleEvents: await tx.lifecycleEvent.count({ where }),
     jobRuns: await tx.jobRun.count({ where: { job: gdprJobName(clientKey) } }),
   };

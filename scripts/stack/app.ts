@@ -46,6 +46,8 @@ export interface AppServer {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** SIGTERM, then SIGKILL after 5 s; removes a temp data dir. Safe to call twice. */
   stop(): Promise<void>;
+  /** SIGKILL at once (a crash: no shutdown of any kind); keeps the data dir. */
+  kill(): Promise<void>;
 }
 
 export const hasTaskset = spawnSync('taskset', ['--version']).status === 0;
@@ -149,6 +151,10 @@ export async function startApp(opts: StartAppOptions = {}): Promise<AppServer> {
     pid: child.pid!,
     output: () => out,
     exited,
+    kill: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
     stop: () =>
       (stopping ??= (async () => {
         await stopProcess(child);

@@ -29,7 +29,18 @@ describe('production mode', () => {
     expect(d.enableLicensing).toBe(true);
     expect(d.apiMigrations).toEqual({ 'signed-install': true, 'context-qsh': true, gdpr: true });
     expect(d.lifecycle).toEqual({ installed: '/lifecycle/installed', uninstalled: '/lifecycle/uninstalled', enabled: '/lifecycle/enabled', disabled: '/lifecycle/disabled' });
-    expect(d.scopes).toEqual(['READ']);
+    // WRITE: the checklist issue property, nothing else (README: "Searching checklists with JQL").
+    expect(d.scopes).toEqual(['READ', 'WRITE']);
+    expect(d.modules.webhooks).toEqual([
+      { event: 'jira:issue_deleted', url: '/webhooks/issue-deleted?issueId=${issue.id}', excludeBody: true },
+      { event: 'jira:issue_updated', url: '/webhooks/issue-updated' },
+    ]);
+    expect(d.modules.jiraEntityProperties[0].keyConfigurations[0].extractions.map((x: { alias: string }) => x.alias)).toEqual([
+      'checklistTotal',
+      'checklistDone',
+      'checklistRemaining',
+      'checklistComplete',
+    ]);
   });
 
   it('refuses a request that did not arrive over https, accepts one the trusted proxy marks https', async () => {

@@ -12,7 +12,7 @@ import { FORGE_LIFECYCLE_PATHS } from './lifecycle-paths';
 
 const APP_ID = '0b3f1a2c-4d5e-4f60-8a7b-9c0d1e2f3a4b';
 const BASE_URL = 'https://checklists.example.com';
-// A Jira app with modules of several kinds (arrays and the single-object configurePage), links
+// A Jira app with modules of several kinds (arrays, the single-object configurePage, keyless webhooks), links
 // and translations. (scripts/forge-manifest.test.ts checks the reference app's own manifest.)
 const target = '/panel/issue?issueKey={issue.key}&issueId={issue.id}';
 const def: AppDefinition = {
@@ -38,6 +38,18 @@ const def: AppDefinition = {
     generalPages: [{ key: 'checklists-home', name: { value: 'Checklists' }, url: '/general', location: 'system.top.navigation.bar' }],
     adminPages: [{ key: 'checklists-admin', name: { value: 'Checklists settings' }, url: '/admin' }],
     configurePage: [{ key: 'checklists-configure', name: { value: 'Configure Checklists' }, url: '/admin' }],
+    jiraEntityProperties: [
+      {
+        key: 'checklist-property',
+        name: { value: 'Checklist' },
+        entityType: 'issue',
+        keyConfigurations: [{ propertyKey: 'com.example.checklists', extractions: [{ objectName: 'open', type: 'number', alias: 'checklistOpen' }] }],
+      },
+    ],
+    webhooks: [
+      { event: 'jira:issue_deleted', url: '/webhooks/issue-deleted?issueId=${issue.id}', excludeBody: true },
+      { event: 'jira:issue_updated', url: '/webhooks/issue-updated' },
+    ],
   },
 };
 const manifest = buildForgeManifest(def, { appId: APP_ID, product: 'jira', baseUrl: BASE_URL });
@@ -92,13 +104,15 @@ describe('Connect-on-Forge manifest', () => {
   it('carries every descriptor module, and nothing else, as <product>:<type>', () => {
     const expected: Record<string, unknown[]> = {};
     for (const [type, value] of Object.entries(descriptor.modules)) expected[`jira:${type}`] = Array.isArray(value) ? value : [value];
+    // Connect webhooks have no key: numbered the way Atlassian's converter does.
+    expected['jira:webhooks'] = expected['jira:webhooks']!.map((w, i) => ({ ...(w as object), key: `webhook-${i + 1}` }));
     const { 'jira:lifecycle': _l, 'jira:translations': _t, ...modules } = manifest.connectModules;
     expect(modules).toEqual(expected);
     expect(Object.keys(manifest.connectModules).sort()).toEqual(
       [...Object.keys(expected), 'jira:lifecycle', ...(descriptor.translations ? ['jira:translations'] : [])].sort(),
     );
-    // Sanity: the definition really has modules of several kinds, including a single-object one.
-    expect(Object.keys(expected)).toEqual(expect.arrayContaining(['jira:webPanels', 'jira:jiraIssueGlances', 'jira:configurePage']));
+    // Sanity: the definition really has modules of several kinds, including a single-object one and keyless webhooks.
+    expect(Object.keys(expected)).toEqual(expect.arrayContaining(['jira:webPanels', 'jira:jiraIssueGlances', 'jira:configurePage', 'jira:webhooks', 'jira:jiraEntityProperties']));
   });
 
   it('every connectModules name is one @forge/manifest accepts', () => {
@@ -153,7 +167,7 @@ describe('Connect-on-Forge manifest', () => {
       scopes: ['READ', 'WRITE'],
       modules: {
         dynamicContentMacros: [{ key: 'checklist-macro', name: { value: 'Checklist' }, url: '/macro?pageId={page.id}' }],
-        webhooks: [{ key: 'page-created', name: { value: 'x' }, event: 'page_created', url: '/hooks/page' }],
+        webhooks: [{ event: 'page_created', url: '/hooks/page' }],
       },
     };
     const m: ForgeManifest = buildForgeManifest(conf, { appId: APP_ID, product: 'confluence', baseUrl: `${BASE_URL}/` });

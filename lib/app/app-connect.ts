@@ -1,0 +1,44 @@
+import 'server-only';
+import { createConnect, type Connect } from 'atlassian-connect-next';
+import { PrismaProductCacheStore, PrismaTenantStore } from 'atlassian-connect-next/prisma';
+import type { PrismaClient } from '@/lib/generated/prisma/client';
+import type { Env } from '@/lib/env';
+import type { Logger } from '@/lib/log';
+import { userProfileStore } from '@/lib/checklists/people-store';
+import { DEFAULT_LOCALE, SUPPORTED_LOCALES } from '@/lib/i18n/locales';
+import { appDefinition } from './definition';
+import { loadMasterKey } from './master-key';
+
+/**
+ * The app's Connect instance from its configuration: built once by the composition root, and by
+ * command-line tools that act for installed sites (`npm run backfill:properties`).
+ */
+export function createAppConnect(env: Env, log: Logger, prisma: PrismaClient): Connect {
+  return createConnect({
+    app: appDefinition({ key: env.APP_KEY, name: env.APP_NAME, vendor: { name: env.APP_VENDOR_NAME, url: env.APP_VENDOR_URL } }),
+    baseUrl: env.APP_BASE_URL,
+    secretKey: loadMasterKey(env, log),
+    store: new PrismaTenantStore(prisma),
+    production: env.APP_ENV === 'production',
+    log,
+    auth: {
+      leewaySeconds: env.JWT_LEEWAY_SECONDS,
+      allowedProductHosts: env.ALLOWED_PRODUCT_HOSTS,
+      trustProxy: env.TRUST_PROXY,
+      installKeysUrl: env.CONNECT_KEYS_CDN_URL,
+      sessionTtlSeconds: env.SESSION_TOKEN_TTL_SECONDS,
+      tenantCacheTtlMs: env.TENANT_CACHE_TTL_MS,
+    },
+    licenseWhenAbsent: env.LICENSE_WHEN_ABSENT,
+    locales: { supported: SUPPORTED_LOCALES, default: DEFAULT_LOCALE },
+    product: {
+      authServerUrl: env.OAUTH_AUTH_SERVER_URL,
+      timeoutMs: env.PRODUCT_API_TIMEOUT_MS,
+      breaker: { failureThreshold: env.PRODUCT_API_BREAKER_FAILURES, halfOpenAfterMs: env.PRODUCT_API_BREAKER_OPEN_MS },
+      bulkhead: { maxConcurrent: env.PRODUCT_API_CONCURRENCY },
+      renderBudgetMs: env.PRODUCT_RENDER_BUDGET_MS,
+      cacheStore: new PrismaProductCacheStore(prisma),
+      peopleStore: userProfileStore(prisma),
+    },
+  });
+}

@@ -1,0 +1,68 @@
+import 'server-only';
+import { isProductApiError, jobErrorForProductFailure, putIssueProperty, type ProductRequester, type WebhookHandlerContext } from 'atlassian-connect-next';
+import type { ChecklistPropertyValue } from './issue-property';
+import type { ChecklistRepository } from './repository';
+import type { IssueDeleted, IssueMoved } from './webhooks';
+
+/** What the checklist app does when Jira tells it about an issue, and its property writes. */
+
+interface EventLog {
+  info(obj: object, msg?: string): void;
+}
+
+/**
+ * The issue is gone: so are its checklist items and state, and any property write still waiting
+ * for it (Jira deleted the issue's properties with it). The export and the retention purge read
+ * the same tables, so neither has the issue afterwards. Idempotent: a second run deletes nothing.
+ */
+export async function onIssueDeleted(
+  data: IssueDeleted,
+  ctx: WebhookHandlerContext,
+  deps: { repo: Pick<ChecklistRepository, 'deleteIssueChecklist'>; cancelPropertyWrite: (clientKey: string, issueId: string) => Promise<number>; log: EventLog },
+): Promise<void> {
+  const deleted = await deps.repo.deleteIssueChecklist(ctx.clientKey, data.issueId);
+  // Property writes are only ever scheduled for issues with a checklist.
+  const cancelled = deleted.states ? await deps.cancelPropertyWrite(ctx.clientKey, data.issueId) : 0;
+  deps.log.info({ clientKey: ctx.clientKey, issueId: data.issueId, delivery: ctx.delivery.id, ...deleted, cancelledWrites: cancelled }, 'issue deleted: checklist removed');
+}
+
+/**
+ * The issue moved to another project: remember it, so the admin's project restriction applies
+ * to the project the issue is in now (a panel opened before the move still names the old one).
+ * A move older than the one recorded (delivered late) changes nothing.
+ */
+export async function onIssueMoved(data: IssueMoved, ctx: WebhookHandlerContext, deps: { repo: Pick<ChecklistRepository, 'recordIssueProject'>; log: EventLog }): Promise<void> {
+  const applied = await deps.repo.recordIssueProject(ctx.clientKey, data.issueId, { projectId: data.projectId, projectKey: data.projectKey, at: new Date(data.at) });
+  deps.log.info({ clientKey: ctx.clientKey, issueId: data.issueId, projectKey: data.projectKey, delivery: ctx.delivery.id, applied }, applied ? 'issue moved: project recorded' : 'issue move ignored (no checklist, or an older event)');
+}
+
+/** PUTs a progress value; 'issue-gone' when Jira no longer has the issue (404). Product failures propagate. */
+export async function putChecklistProperty(product: ProductRequester, issueId: string, propertyKey: string, value: ChecklistPropertyValue, signal?: AbortSignal): Promise<'written' | 'issue-gone'> {
+  try {
+    await putIssueProperty(product, issueId, propertyKey, value, { signal });
+    return 'written';
+  } catch (err) {
+    if (isProductApiError(err) && err.kind === 'http' && err.status === 404) return 'issue-gone';
+    throw err;
+  }
+}
+
+/**
+ * Writes the issue's checklist progress as its property, from what is stored when the job runs
+ * (so a burst of edits is one write of the latest state). An issue deleted meanwhile (404) is
+ * done; Retry-After is honoured; other failures are retried by the queue with backoff.
+ */
+export async function writeChecklistProperty(
+  repo: Pick<ChecklistRepository, 'issueProgress'>,
+  product: ProductRequester,
+  issueId: string,
+  propertyKey: string,
+  ctx: { signal: AbortSignal; now(): number },
+): Promise<'written' | 'issue-gone'> {
+  const value = await repo.issueProgress(product.clientKey, issueId);
+  try {
+    return await putChecklistProperty(product, issueId, propertyKey, value, ctx.signal);
+  } catch (err) {
+    throw jobErrorForProductFailure(err, ctx.now());
+  }
+}
