@@ -64,31 +64,64 @@ export function writeWrkPool(file: string, paths: (string | WrkRequest)[]): WrkP
   return { file };
 }
 
-/**
- * Runs wrk over a pool of requests (paths, or paths with their own headers; `headers` go on every
- * request), returns throughput and latency. `start` (1-based) fixes where the rotation begins.
- */
-export function runWrk(
-  baseUrl: string,
-  paths: (string | WrkRequest)[] | WrkPoolFile,
-  opts: { seconds: number; connections: number; headers?: Record<string, string>; start?: number },
-): WrkResult {
+type WrkPool = (string | WrkRequest)[] | WrkPoolFile;
+interface WrkOptions {
+  seconds: number;
+  connections: number;
+  headers?: Record<string, string>;
+  start?: number;
+}
+
+/** The pool's file (written to a temp dir unless already a file), wrk's command line and env. */
+function wrkCommand(baseUrl: string, paths: WrkPool, opts: WrkOptions): { cmd: string; argv: string[]; env: NodeJS.ProcessEnv; cleanup: () => void } {
   const dir = mkdtempSync(path.join(tmpdir(), 'wrk-'));
   const file = 'file' in paths ? paths.file : path.join(dir, 'paths.txt');
   if (!('file' in paths)) writeFileSync(file, paths.map(poolLine).join('\n'));
+  const [cmd, argv] = pin('1', 'wrk', ['-t1', `-c${opts.connections}`, `-d${opts.seconds}s`, '--timeout', '10s', '-s', path.join(root, 'bench/wrk-paths.lua'), baseUrl]);
+  const env = { ...process.env, WRK_PATHS: file, WRK_HEADERS: JSON.stringify(opts.headers ?? {}), ...(opts.start ? { WRK_START: String(opts.start) } : {}) };
+  return { cmd, argv, env, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+function parseWrk(stdout: string, stderr: string): WrkResult {
+  const line = /WRK_JSON (\{.*\})/.exec(stdout)?.[1];
+  if (!line) throw new Error(`wrk failed: ${stderr || stdout}`);
+  const j = JSON.parse(line) as Record<string, number>;
+  const errors = j.connect! + j.read! + j.write! + j.status! + j.timeout!;
+  return { rps: j.requests! / (j.duration_us! / 1e6), p50ms: j.p50_us! / 1000, p99ms: j.p99_us! / 1000, requests: j.requests!, errors, badStatus: j.status! };
+}
+
+/**
+ * Runs wrk over a pool of requests (paths, or paths with their own headers; `headers` go on every
+ * request), returns throughput and latency. `start` (1-based) fixes where the rotation begins.
+ * Blocks this process while wrk runs: servers living in it (a fake product) cannot answer then;
+ * use `runWrkAsync` when the app may call them during the run.
+ */
+export function runWrk(baseUrl: string, paths: WrkPool, opts: WrkOptions): WrkResult {
+  const c = wrkCommand(baseUrl, paths, opts);
   try {
-    const [cmd, argv] = pin('1', 'wrk', ['-t1', `-c${opts.connections}`, `-d${opts.seconds}s`, '--timeout', '10s', '-s', path.join(root, 'bench/wrk-paths.lua'), baseUrl]);
-    const r = spawnSync(cmd, argv, {
-      env: { ...process.env, WRK_PATHS: file, WRK_HEADERS: JSON.stringify(opts.headers ?? {}), ...(opts.start ? { WRK_START: String(opts.start) } : {}) },
-      encoding: 'utf8',
-    });
-    const line = /WRK_JSON (\{.*\})/.exec(r.stdout ?? '')?.[1];
-    if (!line) throw new Error(`wrk failed: ${r.stderr || r.stdout}`);
-    const j = JSON.parse(line) as Record<string, number>;
-    const errors = j.connect! + j.read! + j.write! + j.status! + j.timeout!;
-    return { rps: j.requests! / (j.duration_us! / 1e6), p50ms: j.p50_us! / 1000, p99ms: j.p99_us! / 1000, requests: j.requests!, errors, badStatus: j.status! };
+    const r = spawnSync(c.cmd, c.argv, { env: c.env, encoding: 'utf8' });
+    return parseWrk(r.stdout ?? '', r.stderr ?? '');
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    c.cleanup();
+  }
+}
+
+/** `runWrk` without blocking: this process's servers (fake product, install keys) keep answering. */
+export async function runWrkAsync(baseUrl: string, paths: WrkPool, opts: WrkOptions): Promise<WrkResult> {
+  const c = wrkCommand(baseUrl, paths, opts);
+  try {
+    const child = spawn(c.cmd, c.argv, { env: c.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    await new Promise<void>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('close', () => resolve());
+    });
+    return parseWrk(stdout, stderr);
+  } finally {
+    c.cleanup();
   }
 }
 
