@@ -30,7 +30,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { benchBuild, hasTaskset, requireWrk, root, runWrk, type WrkResult } from './lib/harness';
+import { benchBuild, hasTaskset, requireWrk, root, runWrkAsync, type WrkResult } from './lib/harness';
 import { ACE_VERSION, ensureAce } from './peer/ace-install';
 import { runMemory, type MemoryResult } from './peer/memory';
 import { apiRequests, FORWARDED_HTTPS, pagePaths, withPrefix } from './peer/pools';
@@ -67,14 +67,17 @@ const num = (name: keyof typeof args): number => {
   return v;
 };
 
-/** wrk once more if it could not run at all (not for errors it counted: those are results). */
-function wrkRound(t: Target, seconds: number, connections: number): WrkResult {
+/**
+ * One wrk run, once more if wrk could not run at all (not for errors it counted: those are
+ * results). Not blocking: the fake product in this process answers the app's license refreshes.
+ */
+async function wrkRound(t: Target, seconds: number, connections: number): Promise<WrkResult> {
   const opts = { seconds, connections, headers: FORWARDED_HTTPS };
   try {
-    return runWrk(t.base, t.pool, opts);
+    return await runWrkAsync(t.base, t.pool, opts);
   } catch (err) {
     console.error(`${t.name}: ${err instanceof Error ? err.message : err}; retrying once`);
-    return runWrk(t.base, t.pool, opts);
+    return runWrkAsync(t.base, t.pool, opts);
   }
 }
 
@@ -92,6 +95,7 @@ interface ThroughputResult {
   checks: Check[];
   errors: number;
   rssMB: Record<string, number>;
+  appLogLines: number;
 }
 
 async function throughput(cleanup: Cleanup): Promise<ThroughputResult> {
@@ -141,8 +145,9 @@ async function throughput(cleanup: Cleanup): Promise<ThroughputResult> {
   );
   for (const t of targets) console.log(`  ${t.name.padEnd(16)} ${String(bytes[t.name]).padStart(6)} bytes  ${t.describe}`);
 
+  const logged = app.output().length;
   const warmup: Record<string, WrkResult> = {};
-  for (const t of targets) warmup[t.name] = wrkRound(t, warm, connections); // JIT, caches, connections
+  for (const t of targets) warmup[t.name] = await wrkRound(t, warm, connections); // JIT, caches, connections
 
   const start = loadavg();
   console.log(
@@ -152,7 +157,7 @@ async function throughput(cleanup: Cleanup): Promise<ThroughputResult> {
   const runs: Record<string, WrkResult[]> = Object.fromEntries(targets.map((t) => [t.name, []]));
   for (let i = 1; i <= rounds; i++) {
     for (const t of targets) {
-      const r = wrkRound(t, seconds, connections);
+      const r = await wrkRound(t, seconds, connections);
       runs[t.name]!.push(r);
       console.log(`round ${i}  ${line(t.name, r)}`);
     }
@@ -171,6 +176,11 @@ async function throughput(cleanup: Cleanup): Promise<ThroughputResult> {
   const result = checks(r, errors);
   console.log(`\ntargets (issue 13${args.gate ? ', gated' : ', printed only: --gate fails the run on them'})`);
   for (const c of result) console.log(`  ${c.ok ? 'met   ' : 'MISSED'} ${c.target.padEnd(26)} ${fmt(c.value)}`);
+  const appLog = app.output().slice(logged).split('\n').filter((l) => l.trim());
+  if (appLog.length) {
+    console.log(`\nthe app logged ${appLog.length} line(s) at warn or above during the load, e.g.:`);
+    for (const l of appLog.slice(0, 3)) console.log(`  ${l.slice(0, 300)}`);
+  }
   const mb = (pid: number) => treeRss(pid).bytes / 1024 / 1024;
   const rssMB = { app: mb(app.pid), ace: mb(ace.pid), bare: mb(bare.pid) };
   console.log(
@@ -191,6 +201,7 @@ async function throughput(cleanup: Cleanup): Promise<ThroughputResult> {
     checks: result,
     errors,
     rssMB,
+    appLogLines: appLog.length,
   };
 }
 

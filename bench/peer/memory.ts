@@ -1,7 +1,7 @@
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { FakeKeys, install, newSite, pageUrl, readBootstrap } from '../../test/support/product';
-import { runWrk, startApp, writeWrkPool } from '../lib/harness';
+import { runWrkAsync, startApp, writeWrkPool } from '../lib/harness';
 import { FORWARDED_HTTPS } from './pools';
 import { getWithRetry } from './preflight';
 import { scratchDir, treeRss, type Cleanup } from './servers';
@@ -112,7 +112,7 @@ export async function runMemory(cleanup: Cleanup, o: MemoryOptions): Promise<Mem
     // Every chunk starts in the pool where the last one stopped.
     const want = Math.min(o.loads - sent, Math.ceil(o.loads / 10));
     const seconds = rate > 0 ? Math.max(1, Math.min(o.chunkSeconds, Math.round(want / rate))) : Math.min(2, o.chunkSeconds);
-    const r = runWrk(app.url, pool, { seconds, connections: o.connections, headers: FORWARDED_HTTPS, start: (sent % paths.length) + 1 });
+    const r = await runWrkAsync(app.url, pool, { seconds, connections: o.connections, headers: FORWARDED_HTTPS, start: (sent % paths.length) + 1 });
     if (r.requests === 0) throw new Error('no panel load completed in a whole chunk');
     sent += r.requests;
     errors += r.errors;

@@ -13,7 +13,8 @@ import { startAce, startBare, type AceRecord, type Cleanup, type PeerServer } fr
  */
 export interface Stack {
   site: Site;
-  app: PeerServer;
+  /** `output()`: everything the app printed (it logs at warn and above). */
+  app: PeerServer & { output(): string };
   ace: PeerServer;
   bare: PeerServer;
   /** The items each server answers for an issue. */
