@@ -74,6 +74,8 @@ const schema = z.object({
    * marked `degraded`. The lookups go on in the background and fill the caches for the next view.
    */
   PRODUCT_RENDER_BUDGET_MS: int(50, 10_000).default(800),
+  /** How long the product's license answer is trusted; a revoked license ends licensed sessions within it. */
+  PRODUCT_LICENSE_FRESH_SECONDS: int(0, 3_600).default(300),
   /** The port this server listens on (`next start` and `next dev` set it); the page shells are fetched from it on loopback. */
   PORT: int(1, 65_535).default(3000),
   /**

@@ -37,6 +37,7 @@ export function createAppConnect(env: Env, log: Logger, prisma: PrismaClient): C
       breaker: { failureThreshold: env.PRODUCT_API_BREAKER_FAILURES, halfOpenAfterMs: env.PRODUCT_API_BREAKER_OPEN_MS },
       bulkhead: { maxConcurrent: env.PRODUCT_API_CONCURRENCY },
       renderBudgetMs: env.PRODUCT_RENDER_BUDGET_MS,
+      licenseFreshMs: env.PRODUCT_LICENSE_FRESH_SECONDS * 1000,
       cacheStore: new PrismaProductCacheStore(prisma),
       peopleStore: userProfileStore(prisma),
     },

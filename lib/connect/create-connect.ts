@@ -54,6 +54,8 @@ export interface ConnectOptions {
   product?: Partial<Omit<ProductClientOptions, 'appKey' | 'resolveTenant' | 'log'>> & {
     /** How long a page's product read waits before answering without it (default 800 ms). */
     renderBudgetMs?: number;
+    /** How long the product's license answer is trusted (default 5 min): a revoked license ends licensed sessions within it. */
+    licenseFreshMs?: number;
     /** Persistent store for product reads (e.g. the ProductCache table); memory only when absent. */
     cacheStore?: SwrStore;
     /** Persistent store for display names (personal data: the app's GDPR reporting must cover it). */
@@ -128,7 +130,7 @@ export function createConnect(o: ConnectOptions): Connect {
     tenantCacheTtlMs: o.auth?.tenantCacheTtlMs ?? 10_000,
   });
 
-  const { renderBudgetMs = 800, cacheStore, peopleStore, ...productOpts } = o.product ?? {};
+  const { renderBudgetMs = 800, licenseFreshMs, cacheStore, peopleStore, ...productOpts } = o.product ?? {};
   const clientOptions = (overrides: Partial<Omit<ProductClientOptions, 'appKey' | 'log'>> = {}): ProductClientOptions => ({
     authServerUrl: 'https://oauth-2-authorization-server.services.atlassian.com',
     timeoutMs: 5_000,
@@ -146,6 +148,7 @@ export function createConnect(o: ConnectOptions): Connect {
     cache: new SwrCache({ freshMs: 60_000, store: cacheStore, now: clock, log }),
     people: new SwrCache({ freshMs: 60_000, store: peopleStore, now: clock, log }),
     renderBudgetMs,
+    licenseFreshMs,
     now: clock,
   });
   // The framework's own caches follow tenant changes like any subscriber.

@@ -14,7 +14,8 @@ let site: Site;
 const USER = 'acc-hard-user';
 
 beforeAll(async () => {
-  app = await startAppWithProduct(product, keys, { LICENSE_WHEN_ABSENT: 'unlicensed' });
+  // The license answer is never fresh here, so each call refreshes it in the background (default: 5 min).
+  app = await startAppWithProduct(product, keys, { LICENSE_WHEN_ABSENT: 'unlicensed', PRODUCT_LICENSE_FRESH_SECONDS: '0' });
   site = newSite(product.url);
   product.sites.push(site);
   await install(app.url, keys, site);
@@ -75,8 +76,9 @@ describe('revocation: a session is only as good as the site and the license now'
     const auth = `Bearer ${(await sessionFor(app.url, other, USER, { issueId: '60001' })).token}`;
     expect((await status('/api/checklists/60001/items', auth, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"text":"before"}' })).status).toBe(201);
     product.licenses.set(other.clientKey, { active: false });
-    // The first call after the change starts the license refresh (never waited for on the request path);
-    // once the product has answered, the same session writes no more.
+    // With the license answer never fresh (PRODUCT_LICENSE_FRESH_SECONDS=0), the call after the
+    // change starts a refresh (never waited for on the request path); once the product has
+    // answered, the same session writes no more. In production this happens within the window.
     const licenseCalls = () => product.requests.filter((r) => r.site === other.clientKey && r.path.startsWith('/rest/atlassian-connect/1/addons/')).length;
     const before = licenseCalls();
     await status('/api/checklists/60001', auth);

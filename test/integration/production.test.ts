@@ -45,10 +45,15 @@ describe('production mode', () => {
 
   it('refuses a request that did not arrive over https, accepts one the trusted proxy marks https', async () => {
     const site = newSite();
-    const install = await fetch(`${app.url}/lifecycle/installed`, { method: 'POST' });
-    expect(install.status).toBe(401);
+    // Plain http is refused before anything else, lifecycle callbacks included; over https an
+    // unsigned install is a 401.
+    const plain = await fetch(`${app.url}/lifecycle/installed`, { method: 'POST' });
+    expect(plain.status).toBe(403);
+    expect(((await plain.json()) as { error: { code: string } }).error.code).toBe('HTTPS_REQUIRED');
+    const unsigned = await fetch(`${app.url}/lifecycle/installed`, { method: 'POST', headers: { 'x-forwarded-proto': 'https' } });
+    expect(unsigned.status).toBe(401);
     // lifecycle through the proxy (https)
-    const { signInstallToken, lifecyclePayload } = await import('@/lib/connect/testing');
+    const { signInstallToken, lifecyclePayload } = await import('atlassian-connect-next/testing');
     const token = await signInstallToken({ pair: keys.pair, clientKey: site.clientKey, appBaseUrl: publicUrl, url: `${publicUrl}/lifecycle/installed` });
     const body = JSON.stringify(lifecyclePayload({ appKey: 'com.example.connect-checklists', clientKey: site.clientKey, baseUrl: site.baseUrl, eventType: 'installed', sharedSecret: site.sharedSecret, cloudId: site.cloudId }));
     const ok = await fetch(`${app.url}/lifecycle/installed`, { method: 'POST', headers: { authorization: `JWT ${token}`, 'x-forwarded-proto': 'https' }, body });

@@ -61,7 +61,7 @@ describe.skipIf(process.env.TEST_DATABASE_URL)('the packed framework in a scratc
     mkdirSync(app);
     writeFileSync(
       path.join(app, 'package.json'),
-      JSON.stringify({ name: 'scratch', private: true, dependencies: { 'atlassian-connect-next': `file:${tarball}`, next: versions('next'), react: versions('react'), 'react-dom': versions('react-dom') }, devDependencies: { typescript: versions('typescript'), '@types/react': versions('@types/react'), '@types/node': versions('@types/node') } }),
+      JSON.stringify({ name: 'scratch', private: true, dependencies: { 'atlassian-connect-next': `file:${tarball}`, next: versions('next'), react: versions('react'), 'react-dom': versions('react-dom') }, devDependencies: { 'atlassian-jwt': versions('atlassian-jwt'), typescript: versions('typescript'), '@types/react': versions('@types/react'), '@types/node': versions('@types/node') } }),
     );
     for (const [f, text] of Object.entries(files)) {
       mkdirSync(path.dirname(path.join(app, f)), { recursive: true });

@@ -31,6 +31,12 @@ export interface CachedReadsOptions {
   renderBudgetMs: number;
   /** How long a site-admin answer is trusted. Default 60 s: a demoted admin loses access within it. */
   adminTtlMs?: number;
+  /**
+   * How long the app's license answer is fresh (default 5 min): a license revoked in the product
+   * ends sessions signed as licensed within this window (the first call after it refreshes in the
+   * background). Each refresh is one product call per site.
+   */
+  licenseFreshMs?: number;
   now?: () => number;
 }
 
@@ -58,25 +64,27 @@ export class CachedProductReads {
   private readonly admins: LRUCache<string, boolean>;
   private readonly people: SwrCache;
   private readonly now: () => number;
+  private readonly licenseFreshMs: number;
 
   constructor(
     private readonly client: ProductClient,
     private readonly opts: CachedReadsOptions,
   ) {
     this.now = opts.now ?? Date.now;
+    this.licenseFreshMs = opts.licenseFreshMs ?? LICENSE_FRESH_MS;
     this.people = opts.people ?? new SwrCache({ freshMs: NAME_FRESH_MS, now: opts.now });
     this.admins = new LRUCache({ max: 20_000, ttl: opts.adminTtlMs ?? 60_000, ...lruClock(opts.now) });
   }
 
   /**
    * The app's license details on the site (`/rest/atlassian-connect/1/addons/{appKey}`): fresh
-   * for five minutes; a failing refresh serves the last good answer for up to an hour.
+   * for `licenseFreshMs` (five minutes); a failing refresh serves the last good answer for up to an hour.
    * Rejects (ProductApiError) only when there is no answer at all within the budget.
    */
   async appLicense(clientKey: string, call: ReadCallOptions = {}): Promise<Cached<AppLicense>> {
     const read = this.opts.cache.read(clientKey, cacheKeys.license(this.opts.appKey), () => getAppLicense(this.client.asApp(clientKey), this.opts.appKey), {
       schema: appLicenseSchema,
-      freshMs: LICENSE_FRESH_MS,
+      freshMs: this.licenseFreshMs,
       maxStaleMs: LICENSE_STALE_LIMIT_MS,
     });
     return this.budgeted(read, call);
@@ -88,7 +96,7 @@ export class CachedProductReads {
    */
   licenseRevoked(clientKey: string): boolean {
     const hit = this.opts.cache.peek<AppLicense>(clientKey, cacheKeys.license(this.opts.appKey));
-    if (!hit || this.now() - hit.fetchedAt.getTime() > LICENSE_FRESH_MS) this.appLicense(clientKey, { budgetMs: 0 }).catch(() => undefined);
+    if (!hit || this.now() - hit.fetchedAt.getTime() >= this.licenseFreshMs) this.appLicense(clientKey, { budgetMs: 0 }).catch(() => undefined);
     return !!hit && hit.value.present && !hit.value.active;
   }
 

@@ -160,12 +160,14 @@ describe('deadlines', () => {
     const rq = client.asApp(ck);
     const deadline = t + 10_000;
     await rq.get('/rest/test/echo', { deadline });
-    // The first call and the page's other work used all but 50 ms; the product now needs 10 s.
-    t = deadline - 50;
-    site.latencyMs = 10_000;
+    // The first call and the page's other work used half the time; the product now needs 20 s:
+    // the call ends when what is left of the shared deadline has passed, not when the product answers.
+    t = deadline - 5_000;
+    site.latencyMs = 20_000;
     const { value: late, ms } = await timed(() => failure(rq.get('/rest/test/echo', { deadline })));
     expect(late.kind).toBe('timeout');
     expect(ms).toBeLessThan(site.latencyMs);
+    await vi.waitFor(() => expect(site.count('/rest/test/echo')).toBe(2), { timeout: 20_000 }); // it was sent
     // Once the deadline has passed, a call fails before sending anything.
     t = deadline;
     expect((await failure(rq.get('/rest/test/echo', { deadline }))).kind).toBe('timeout');
