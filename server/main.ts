@@ -17,6 +17,8 @@ import { createRouter } from './router';
  */
 // Like `next start`: the app's folder is the working directory.
 const ROOT = process.cwd();
+/** How long in-flight requests may take to finish after SIGTERM before their connections are closed. */
+const SHUTDOWN_TIMEOUT_MS = Number(process.env.SHUTDOWN_TIMEOUT_MS) || 10_000;
 
 async function main(): Promise<void> {
   let env;
@@ -67,12 +69,31 @@ async function main(): Promise<void> {
   server.keepAliveTimeout = 65_000;
   server.listen(port, hostname, () => a.log.info({ port, hostname }, 'app server listening'));
 
-  const stop = () => {
-    server.close();
-    void nextApp.close().finally(() => process.exit(0));
+  // SIGTERM/SIGINT: stop accepting connections, let in-flight requests finish (at most
+  // SHUTDOWN_TIMEOUT_MS, then the rest are closed), stop the background work at a safe point and
+  // close the database, then exit. A second signal exits at once.
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    a.log.info({ signal }, 'app server stopping');
+    const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    const forced = setTimeout(() => server.closeAllConnections(), SHUTDOWN_TIMEOUT_MS);
+    forced.unref();
+    void drained
+      .then(() => a.shutdown())
+      .then(() => nextApp.close())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          a.log.error({ err: (err as Error).message }, 'app server: unclean stop');
+          process.exit(1);
+        },
+      );
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
 }
 
 void main().catch((err: unknown) => {

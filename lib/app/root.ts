@@ -39,6 +39,12 @@ export interface App {
   checklistRepo: ChecklistRepository;
   preferences: PreferencesRepository;
   jobs: DataLifecycleJobs;
+  /**
+   * Stops the background work at a safe point (the job worker waits up to `graceMs` for running
+   * jobs; one cut short runs again once its lease ends), then closes the database (the embedded
+   * one releases its lock). For the app server's SIGTERM, after the HTTP server has drained.
+   */
+  shutdown(graceMs?: number): Promise<void>;
   /** The job queue: webhook deliveries and issue property writes (lib/app/jobs.ts). */
   background: AppJobs;
   renderShell: ShellRenderer;
@@ -91,6 +97,12 @@ async function build(): Promise<App> {
     preferences: createPreferencesRepository(prisma),
     jobs,
     background,
+    shutdown: async (graceMs = SHUTDOWN_GRACE_MS) => {
+      jobs.stop();
+      await background.stop(graceMs).catch((err: unknown) => log.warn({ err: (err as Error).message }, 'job worker did not stop cleanly'));
+      await db.close();
+      log.info('app stopped');
+    },
     renderShell: createShellRenderer({ apJsUrl: env.AP_JS_URL, localOrigin: `http://127.0.0.1:${env.PORT}`, cache: env.NODE_ENV === 'production' }),
   };
 }
