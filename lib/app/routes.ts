@@ -151,4 +151,5 @@ export const routeTable: readonly { method: string; path: string; handler: NextR
   { method: 'GET', path: '/forge/remote', handler: routes.forgeRemote },
   { method: 'POST', path: '/forge/remote', handler: routes.forgeRemote },
   { method: 'POST', path: '/forge/lifecycle/[event]', handler: routes.forgeLifecycle },
+  { method: 'POST', path: '/webhooks/[name]', handler: routes.webhook },
 ];
