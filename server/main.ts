@@ -58,6 +58,12 @@ async function main(): Promise<void> {
         const response = await m.handler(toRequest(req, origin, ac.signal, head ? 'GET' : undefined), { params: Promise.resolve(m.params) });
         await sendResponse(res, response, headers, { head });
       } catch (err) {
+        // The client went away mid-answer (a closed tab, a load generator stopping): nothing to answer.
+        if (ac.signal.aborted) {
+          a.log.debug({ path: pathname }, 'app server: client closed the connection');
+          res.destroy();
+          return;
+        }
         a.log.error({ err: (err as Error).message, path: pathname }, 'app server: route failed');
         if (!res.headersSent) {
           res.writeHead(500, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });

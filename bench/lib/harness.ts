@@ -169,6 +169,8 @@ export async function startApp(env: Record<string, string | undefined>, opts: Om
     host: '127.0.0.1',
     port: Number(process.env.BENCH_PORT) || undefined,
     databaseUrl: process.env.BENCH_DATABASE_URL,
+    // BENCH_SERVER=next: the same build under plain `next start` instead of the app server.
+    server: process.env.BENCH_SERVER === 'next' ? 'next' : 'app',
     logLevel: 'warn',
     ...opts,
     env,
