@@ -97,10 +97,10 @@ describe.runIf(testDatabaseKind === 'postgres')('two instances on one PostgreSQL
       } finally {
         await c.end();
       }
+      // Exactly once across both. Which instance runs a job is not part of the contract: the one
+      // whose insert won wakes its own worker at once and usually takes it, the other finds jobs
+      // on its next poll (a CI run saw all 40 taken by one instance), so no split is asserted.
       expect(ids.map(handledBy).every(([x, y]) => x! + y! === 1)).toBe(true);
-      const byA = ids.filter((id) => handledBy(id)[0] === 1).length;
-      expect(byA).toBeGreaterThan(0);
-      expect(byA).toBeLessThan(40);
     });
   });
 });
