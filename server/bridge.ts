@@ -7,19 +7,106 @@ import { pipeline } from 'node:stream/promises';
  * answers itself. The Request's URL is built on the app's own base URL, never on the Host header
  * (handlers read only its path and query; qsh is computed against the configured base URL).
  */
-export function toRequest(req: IncomingMessage, origin: string, signal: AbortSignal, asMethod?: string): Request {
+/** What is left of a request body after the answer: at most this much is read and dropped; past it the connection is closed. */
+export const DRAIN_LIMIT_BYTES = 1024 * 1024;
+
+export interface BridgedRequest {
+  request: Request;
+  /**
+   * Call once the answer is sent. A handler may answer without reading the whole body (a refusal
+   * before reading, a capped body): the rest must still leave the socket, or the next request on
+   * this kept-alive connection is never parsed. Up to DRAIN_LIMIT_BYTES is read and dropped; a
+   * client still sending past that is cut off.
+   */
+  finish(): void;
+}
+
+export function toRequest(req: IncomingMessage, origin: string, signal: AbortSignal, asMethod?: string): BridgedRequest {
   const headers = new Headers();
   const raw = req.rawHeaders;
   for (let i = 0; i < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
   const method = asMethod ?? req.method ?? 'GET';
   const hasBody = method !== 'GET' && method !== 'HEAD';
-  return new Request(new URL(req.url ?? '/', origin), {
+  const body = hasBody ? bodyOf(req) : undefined;
+  const request = new Request(new URL(req.url ?? '/', origin), {
     method,
     headers,
-    body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined,
+    body: body?.stream,
     signal,
     duplex: 'half',
   } as RequestInit);
+  return { request, finish: () => body?.drop(DRAIN_LIMIT_BYTES) };
+}
+
+/**
+ * The request body as a web stream that reads from the socket only when pulled (Node's
+ * Readable.toWeb keeps the request paused once its queue is full and never lets go, so an unread
+ * remainder would stall the connection), and that can be detached and drained afterwards.
+ */
+function bodyOf(req: IncomingMessage): { stream: ReadableStream<Uint8Array>; drop(limit: number): void } {
+  let ctrl!: ReadableStreamDefaultController<Uint8Array>;
+  let settled = false;
+  const detach = () => {
+    req.off('data', onData);
+    req.off('end', onEnd);
+    req.off('error', onError);
+    req.off('close', onClose);
+  };
+  const onData = (chunk: Buffer) => {
+    ctrl.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    if ((ctrl.desiredSize ?? 0) <= 0) req.pause();
+  };
+  const onEnd = () => {
+    settled = true;
+    detach();
+    ctrl.close();
+  };
+  const onError = (err: Error) => {
+    settled = true;
+    detach();
+    ctrl.error(err);
+  };
+  const onClose = () => {
+    if (!settled && !req.complete) onError(new Error('the client closed the request before its body ended'));
+  };
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      start(c) {
+        ctrl = c;
+        req.on('data', onData);
+        req.on('end', onEnd);
+        req.on('error', onError);
+        req.on('close', onClose);
+        req.pause();
+      },
+      pull() {
+        req.resume();
+      },
+      cancel() {
+        settled = true;
+        detach();
+        req.pause();
+      },
+    },
+    { highWaterMark: 64 * 1024, size: (chunk) => chunk.byteLength },
+  );
+  return {
+    stream,
+    drop(limit) {
+      if (req.complete || req.destroyed) return;
+      if (!settled) {
+        settled = true;
+        detach();
+      }
+      let dropped = 0;
+      req.on('data', (chunk: Buffer) => {
+        dropped += chunk.byteLength;
+        if (dropped > limit) req.socket?.destroy();
+      });
+      req.on('error', () => undefined);
+      req.resume();
+    },
+  };
 }
 
 export async function sendResponse(res: ServerResponse, response: Response, extraHeaders: Record<string, string>, opts: { head?: boolean } = {}): Promise<void> {

@@ -55,8 +55,13 @@ async function main(): Promise<void> {
     void (async () => {
       try {
         const head = req.method === 'HEAD';
-        const response = await m.handler(toRequest(req, origin, ac.signal, head ? 'GET' : undefined), { params: Promise.resolve(m.params) });
-        await sendResponse(res, response, headers, { head });
+        const bridged = toRequest(req, origin, ac.signal, head ? 'GET' : undefined);
+        try {
+          const response = await m.handler(bridged.request, { params: Promise.resolve(m.params) });
+          await sendResponse(res, response, headers, { head });
+        } finally {
+          bridged.finish();
+        }
       } catch (err) {
         // The client went away mid-answer (a closed tab, a load generator stopping): nothing to answer.
         if (ac.signal.aborted) {
