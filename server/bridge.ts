@@ -7,8 +7,13 @@ import { pipeline } from 'node:stream/promises';
  * answers itself. The Request's URL is built on the app's own base URL, never on the Host header
  * (handlers read only its path and query; qsh is computed against the configured base URL).
  */
-/** What is left of a request body after the answer: at most this much is read and dropped; past it the connection is closed. */
-export const DRAIN_LIMIT_BYTES = 1024 * 1024;
+/**
+ * What is left of a request body after the answer: at most this much is read and dropped; past it
+ * the connection is closed. Above every body cap the app sets (webhooks 5 MB), so a sender whose
+ * body was refused as too large reads the 413 (a product seeing a reset instead retries a webhook
+ * for half an hour); a client still sending past it is cut off.
+ */
+export const DRAIN_LIMIT_BYTES = 8 * 1024 * 1024;
 
 export interface BridgedRequest {
   request: Request;
