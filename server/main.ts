@@ -20,7 +20,14 @@ const ROOT = process.cwd();
 /** How long in-flight requests may take to finish after SIGTERM before their connections are closed. */
 const SHUTDOWN_TIMEOUT_MS = Number(process.env.SHUTDOWN_TIMEOUT_MS) || 10_000;
 
+/** Set once the server listens; a signal before that (still starting) just ends the process. */
+let stopServer: ((signal: NodeJS.Signals) => void) | undefined;
+const onSignal = (signal: NodeJS.Signals) => (stopServer ? stopServer(signal) : process.exit(0));
+
 async function main(): Promise<void> {
+  // First, so that a signal during a slow start (the embedded database opening) is never lost.
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
   let env;
   try {
     env = readEnv();
@@ -92,6 +99,8 @@ async function main(): Promise<void> {
     server.closeIdleConnections();
     const forced = setTimeout(() => server.closeAllConnections(), SHUTDOWN_TIMEOUT_MS);
     forced.unref();
+    // Whatever hangs in the steps below (a database that does not answer), the process ends.
+    setTimeout(() => process.exit(1), SHUTDOWN_TIMEOUT_MS + 10_000).unref();
     void drained
       .then(() => a.shutdown())
       .then(() => nextApp.close())
@@ -103,8 +112,7 @@ async function main(): Promise<void> {
         },
       );
   };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  stopServer = stop;
 }
 
 void main().catch((err: unknown) => {
