@@ -73,7 +73,7 @@ async function main(): Promise<number> {
   ]);
   // The app's own Connect configuration (tenant store, sealed secrets, product client settings);
   // this command waits out Retry-After itself, so its client does not retry.
-  const product = createAppConnect(e, appLog, db.prisma).productClient({ retry: { maxRetries: 0 } });
+  const product = createAppConnect(e, appLog, db).productClient({ retry: { maxRetries: 0 } });
   const propertyKey = checklistPropertyKey(e.APP_KEY);
   const stop = new AbortController();
   process.once('SIGINT', () => {

@@ -1,7 +1,7 @@
 import 'server-only';
-import { createConnect, type Connect, type ProductObserver } from 'atlassian-connect-next';
+import { createConnect, SqlRateLimitState, type Connect, type ProductObserver } from 'atlassian-connect-next';
 import { PrismaProductCacheStore, PrismaTenantStore } from 'atlassian-connect-next/prisma';
-import type { PrismaClient } from '@/lib/generated/prisma/client';
+import type { Database } from '@/lib/db';
 import type { Env } from '@/lib/env';
 import type { Logger } from '@/lib/log';
 import { userProfileStore } from '@/lib/checklists/people-store';
@@ -13,7 +13,8 @@ import { loadMasterKey } from './master-key';
  * The app's Connect instance from its configuration: built once by the composition root, and by
  * command-line tools that act for installed sites (`npm run backfill:properties`).
  */
-export function createAppConnect(env: Env, log: Logger, prisma: PrismaClient, observer?: ProductObserver): Connect {
+export function createAppConnect(env: Env, log: Logger, db: Pick<Database, 'prisma' | 'runner'>, observer?: ProductObserver): Connect {
+  const { prisma } = db;
   return createConnect({
     app: appDefinition({ key: env.APP_KEY, name: env.APP_NAME, vendor: { name: env.APP_VENDOR_NAME, url: env.APP_VENDOR_URL } }),
     baseUrl: env.APP_BASE_URL,
@@ -41,6 +42,9 @@ export function createAppConnect(env: Env, log: Logger, prisma: PrismaClient, ob
       cacheStore: new PrismaProductCacheStore(prisma),
       peopleStore: userProfileStore(prisma),
       observer,
+      // Rate-limit pauses in the database: every instance (and the next process after a restart)
+      // leaves a limited scope alone until its reset.
+      rateLimits: new SqlRateLimitState(db.runner),
     },
   });
 }

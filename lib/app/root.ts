@@ -65,7 +65,7 @@ async function build(): Promise<App> {
   const metrics = createMetrics();
   const db = await openAppDatabase(env, log, metrics.dbQuery);
   const prisma = db.prisma;
-  const connect = createAppConnect(env, log, prisma, metrics.product);
+  const connect = createAppConnect(env, log, db, metrics.product);
   const forge = env.FORGE_APP_ID
     ? createForge(connect, {
         appId: env.FORGE_APP_ID,

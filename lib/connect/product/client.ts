@@ -5,6 +5,7 @@ import { UserTokenProvider } from './oauth';
 import { executeRequest, type PipelineDeps } from './pipeline';
 import { TenantPolicyRegistry, type BreakerEvent, type BreakerOptions, type BulkheadOptions } from './policies';
 import { ATLASSIAN_RETRY, type RetryOptions } from './retry-delay';
+import { MemoryRateLimitState, type RateLimitState } from './rate-limits';
 import type { CallIdentity, ProductLogger, ProductObserver, ProductResponse, RequestOptions } from './types';
 
 /**
@@ -58,9 +59,17 @@ export interface ProductClientOptions {
   onBreakerEvent?: (e: BreakerEvent) => void;
   /** Observes every attempt and every wait before a retry (metrics). */
   observer?: ProductObserver;
+  /**
+   * Where rate-limit pauses live (rate-limits.ts). Default: this process only. Give several
+   * instances one `SqlRateLimitState` on their shared database so a limit one of them hits
+   * pauses that scope for all.
+   */
+  rateLimits?: RateLimitState;
   fetch?: FetchLike;
   /** Clock for token expiry and deadlines (tests). */
   now?: () => number;
+  /** Waits out a rate-limit pause (tests, with `now`). */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Random source for jitter (tests). */
   random?: () => number;
   log?: ProductLogger;
@@ -122,6 +131,8 @@ export class ProductClient {
       random: options.random ?? Math.random,
       log,
       observer: options.observer,
+      limits: options.rateLimits ?? new MemoryRateLimitState(),
+      sleep: options.sleep,
     };
   }
 

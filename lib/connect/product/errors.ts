@@ -5,7 +5,9 @@ import { ConnectError } from '../errors';
  * "show the last good value with a quiet notice" and "tell the user their action failed".
  *
  * - `timeout` — the call's deadline passed (slow site, or the queue for the site was long).
- * - `rate_limited` — 429 and no retry fitted in the deadline (see {@link ProductApiError.retryAfterMs}).
+ * - `rate_limited` — 429 and no retry fitted in the deadline, or a rate-limit pause of this call's
+ *   scope (learnt by any instance) ends after the deadline, so nothing was sent (see
+ *   {@link ProductApiError.retryAfterMs} and {@link ProductApiError.limit}).
  * - `unavailable` — 502/503/504 and no retry fitted in the deadline.
  * - `circuit_open` — recent calls to this site kept failing: failed fast without calling it.
  * - `overloaded` — this site already has the maximum concurrent calls and a full queue.
@@ -48,6 +50,8 @@ export interface ProductApiErrorInit {
   attempts?: number;
   /** `errorMessages` of a Jira/Confluence error body, when it had any. */
   productMessages?: string[];
+  /** `rate_limited`: which limit (see rate-limits.ts): one endpoint, one issue, the site, or every site. */
+  limit?: 'burst' | 'issue' | 'site' | 'app';
   cause?: unknown;
 }
 
@@ -68,6 +72,8 @@ export class ProductApiError extends Error {
   /** How many HTTP attempts were made (0 when failed fast). */
   readonly attempts: number;
   readonly productMessages?: string[];
+  /** `rate_limited`: which limit was hit (one endpoint, one issue, the site, or every site of the app). */
+  readonly limit?: 'burst' | 'issue' | 'site' | 'app';
 
   constructor(kind: ProductErrorKind, message: string, init: ProductApiErrorInit = {}) {
     super(message, { cause: init.cause });
@@ -79,6 +85,7 @@ export class ProductApiError extends Error {
     this.clientKey = init.clientKey;
     this.attempts = init.attempts ?? 0;
     this.productMessages = init.productMessages;
+    this.limit = init.limit;
   }
 
   /**
@@ -99,6 +106,7 @@ export class ProductApiError extends Error {
       clientKey: this.clientKey,
       attempts: this.attempts,
       productMessages: this.productMessages,
+      limit: this.limit,
       cause: this.cause,
       ...init,
     });
@@ -114,6 +122,7 @@ export class ProductApiError extends Error {
       path: this.path,
       clientKey: this.clientKey,
       attempts: this.attempts,
+      ...(this.limit ? { limit: this.limit } : {}),
     };
   }
 }

@@ -8,6 +8,18 @@ export { ProductApiError, isProductApiError, productErrorToConnectError, type Pr
 export type { HttpMethod, ProductResponse, RequestOptions, QueryValue, CallIdentity, ProductLogger, ProductObserver } from './types';
 export { ATLASSIAN_RETRY, parseRetryAfter, retryDelayMs, type RetryOptions } from './retry-delay';
 export type { BreakerOptions, BulkheadOptions, BreakerEvent } from './policies';
+export {
+  MemoryRateLimitState,
+  SqlRateLimitState,
+  RATE_LIMIT_TABLE_SQL,
+  limitKind,
+  callScopes,
+  resumeAt,
+  type LimitKind,
+  type CallScopes,
+  type Pause,
+  type RateLimitState,
+} from './rate-limits';
 export { SwrCache, type Cached, type SwrStore, type SwrCacheOptions, type SwrReadOptions, type SwrLoader } from './swr-cache';
 export {
   getIssue,

@@ -16,6 +16,7 @@ import { ProductApiError, type ProductApiErrorInit } from './errors';
 import { kindForStatus, productMessages, readBody, thrownToError, type FetchLike, type RawResponse } from './http';
 import type { UserTokenProvider } from './oauth';
 import type { TenantPolicyRegistry } from './policies';
+import { callScopes, limitKind, resumeAt, scopeFor, scopeKeys, type RateLimitState } from './rate-limits';
 import { IDEMPOTENT_METHODS, parseRetryAfter, RETRYABLE_STATUSES, retryDelayMs, type RetryOptions } from './retry-delay';
 import type { CallIdentity, ProductLogger, ProductObserver, ProductResponse, RequestOptions } from './types';
 
@@ -43,7 +44,17 @@ export interface PipelineDeps {
   random: () => number;
   log?: ProductLogger;
   observer?: ProductObserver;
+  /** Rate-limit pauses (shared by every instance when backed by the database). */
+  limits: RateLimitState;
+  /** Waits `ms` (cancelled by `signal`); injectable for tests. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
+
+const sleepFor = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(t), reject(signal.reason)), { once: true });
+  });
 
 /** A `RateLimit-Reason` as a bounded label: Atlassian's tokens are short, lowercase and hyphenated. */
 export function retryReason(status: number, header: string | null): string {
@@ -101,6 +112,8 @@ export async function executeRequest<T>(
   if (budget <= 0) throw new ProductApiError('timeout', 'deadline already passed', init);
   if (opts.signal?.aborted) throw new ProductApiError('aborted', 'the caller aborted the call', init);
 
+  const scopes = callScopes(clientKey, method, pathOnly);
+  const keys = scopeKeys(scopes);
   const retryOpts: RetryOptions = opts.retry === false ? { ...deps.retry, maxRetries: 0 } : { ...deps.retry, ...opts.retry };
   const idempotent = opts.idempotent ?? IDEMPOTENT_METHODS.has(method);
   const maxRetries = idempotent ? retryOpts.maxRetries : 0;
@@ -145,9 +158,36 @@ export async function executeRequest<T>(
       }
     };
 
+    /**
+     * No request goes into a paused scope: wait for the pause when it ends within the deadline,
+     * else fail now with what was learnt (nothing sent). Outside the breaker and the bulkhead:
+     * a wait holds no slot and a refusal is no site failure.
+     */
+    const gate = async () => {
+      for (;;) {
+        const now = deps.now();
+        const p = await deps.limits.paused(keys, now);
+        if (!p) return;
+        const wait = p.until - now;
+        if (now + wait + deps.minAttemptMs > deadline) {
+          const kind = p.key === scopes.app ? 'app' : p.key === scopes.site ? 'site' : p.key === scopes.issue ? 'issue' : 'burst';
+          throw new ProductApiError('rate_limited', `rate limited (${p.reason}): not calling before the limit resets`, { ...init, retryAfterMs: wait, limit: kind });
+        }
+        await (deps.sleep ?? sleepFor)(wait, signal);
+      }
+    };
+
     const policy = retry(retryWhenScheduled, { maxAttempts: maxRetries, backoff: delayFromResult });
     return policy.execute(async (ctx) => {
+      await gate();
       const result: Attempt = await breaker.execute(() => bulkhead.execute(attempt, signal), signal);
+      if (result.status === 429) {
+        const reason = result.headers.get('ratelimit-reason');
+        const kind = limitKind(reason);
+        const until = resumeAt(result.headers, deps.now());
+        await deps.limits.pause({ key: scopeFor(kind, scopes), until, reason: reason?.trim().slice(0, 100) || 'status-429' });
+        deps.log?.warn({ clientKey, method, path: pathOnly, limit: kind, reason: reason ?? undefined, resumeInMs: until - deps.now() }, 'product rate limit: pausing that scope');
+      }
       if (!RETRYABLE_STATUSES.has(result.status) || ctx.attempt >= maxRetries) return result;
       const retryAfterMs = parseRetryAfter(result.headers.get('retry-after'), deps.now());
       const delay = retryDelayMs(ctx.attempt + 1, retryAfterMs, retryOpts, deps.random);
@@ -198,6 +238,7 @@ async function finish<T>(
     }
     throw new ProductApiError(kindForStatus(res.status), `product answered ${res.status}`, {
       ...init,
+      ...(res.status === 429 ? { limit: limitKind(res.headers.get('ratelimit-reason')) } : {}),
       status: res.status,
       retryAfterMs: parseRetryAfter(res.headers.get('retry-after'), deps.now()),
       productMessages: productMessages(res.text),
