@@ -22,6 +22,12 @@ const nextConfig = {
   // leaves one that `extends` alone, so builds into .next-stack or .next-bench never edit tsconfig.json.
   typescript: { ignoreBuildErrors: true, tsconfigPath: 'tsconfig.next.json' },
   reactStrictMode: true,
+  // The deployable artifact: Next traces what its server needs into <distDir>/standalone, and
+  // scripts/build-standalone.ts adds the app server, static files, migrations and the packages the
+  // app server imports. The bench build is never deployed, so it skips the copying.
+  output: benchBuild ? undefined : 'standalone',
+  // Trace from this folder, whatever lockfiles lie above it (a checkout inside another project).
+  outputFileTracingRoot: __dirname,
   serverExternalPackages: ['@electric-sql/pglite', 'pglite-prisma-adapter', 'pino', 'pg'],
   async headers() {
     // The same list the app server (server/) adds to the routes it answers itself. Browsers ignore

@@ -1,11 +1,15 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
+import { BUILD_CONFIG_FILE } from '../server/build-config';
 
 /**
  * Bundles the app server (server/main.ts) with the app's code into `<dist>/app-server.mjs`, next
  * to the Next build it serves. Packages stay external (resolved from node_modules at run time,
  * as Next's own server does); tsconfig.json's paths resolve `@/…` and the framework's entry
- * points to their sources; `server-only` becomes a no-op (this is a server).
+ * points to their sources; `server-only` becomes a no-op (this is a server). Beside it goes the
+ * build's resolved Next config (server/build-config.ts), which the server hands to Next instead of
+ * next.config.js, as Next's standalone server.js does.
  *   tsx scripts/build-server.ts [distDir] [--bench]      (npm run build runs it after `next build`)
  */
 export async function buildAppServer(root: string, distDir: string, opts: { bench?: boolean } = {}): Promise<string> {
@@ -29,6 +33,10 @@ export async function buildAppServer(root: string, distDir: string, opts: { benc
     logLevel: 'warning',
     legalComments: 'none',
   });
+  // distDir relative to the app's folder, as Next's standalone server.js writes it: the same file
+  // serves the build in the repo and the standalone artifact, which keeps <distDir> at its root.
+  const { config } = JSON.parse(readFileSync(path.join(root, distDir, 'required-server-files.json'), 'utf8')) as { config: Record<string, unknown> };
+  writeFileSync(path.join(root, distDir, BUILD_CONFIG_FILE), JSON.stringify({ ...config, distDir: `./${distDir}` }));
   return outfile;
 }
 

@@ -66,6 +66,9 @@ npx eslint . --max-warnings 0 || fail "lint"
 step "import cycles"
 npm run -s check:cycles || fail "import cycles"
 
+step "Dockerfile and compose.yaml"
+npm run -s lint:docker || fail "Dockerfile and compose.yaml"
+
 # The build every later stage starts (scripts/stack): made here once, reused while the sources match.
 step "build"
 if npx tsx scripts/stack/build-cli.ts; then

@@ -1,4 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import next from 'next';
 import securityHeaders from '@/lib/app/security-headers.json';
 import { app, type App } from '@/lib/app/root';
@@ -6,6 +8,7 @@ import { routeTable, type RouteEntry } from '@/lib/app/routes';
 import { ConfigError, readEnv } from '@/lib/env';
 import { inRequest } from '@/lib/log';
 import { sendResponse, toRequest } from './bridge';
+import { applyBuildConfig } from './build-config';
 import { extraRoutes } from './extra-routes';
 import { requestId } from './request-id';
 import { createRouter } from './router';
@@ -40,6 +43,8 @@ async function main(): Promise<void> {
   // Next's own route handlers must never build a second composition root in this process.
   process.env.CONNECT_APP_SERVER = '1';
 
+  // The build's own config, beside this bundle (<distDir>/ in the repo, the standalone artifact's root).
+  applyBuildConfig(path.dirname(fileURLToPath(import.meta.url)));
   const nextApp = next({ dev: false, dir: ROOT, hostname, port });
   await nextApp.prepare();
   const handleNext = nextApp.getRequestHandler();
