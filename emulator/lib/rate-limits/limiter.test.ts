@@ -89,6 +89,10 @@ describe('burst limit (per site, endpoint and method)', () => {
     expect(call(SITE_A, 'GET', '/rest/api/3/myself', {}).status).toBe(200);
     expect(putProperty('DEMO-1').status).toBe(200);
     expect(getIssue(SITE_B).status).toBe(200);
+    // One endpoint, two methods: two buckets.
+    const getProperty = () => call(SITE_A, 'GET', '/rest/api/3/issue/DEMO-1/properties/checklist', { key: 'checklist', value: 1 }).status;
+    expect([getProperty(), getProperty(), getProperty()]).toEqual([200, 200, 429]);
+    expect(putProperty('DEMO-1').status).toBe(200);
   });
 
   it('refills at the steady-state rate; refused calls take no token', () => {
