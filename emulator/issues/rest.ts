@@ -4,6 +4,7 @@ import { findIssue } from '../lib/directory';
 import type { Emulator } from '../lib/emulator';
 import { injectFault } from '../lib/faults';
 import { readBody, sendJson, send } from '../lib/http';
+import { admitAppCall } from '../lib/rate-limits/gate';
 import type { Site } from '../lib/state';
 import { MAX_VALUE_CHARS, PropertyStore, searchIssues, JqlError } from './properties';
 
@@ -35,7 +36,7 @@ export async function handleIssuesRest(emu: Emulator, store: PropertyStore, req:
     emu.restLog.push({ ...record, status: 404, error: 'wrong host for this site' });
     return sendJson(res, 404, jiraError(404, `This site is now at ${site.baseUrl}`).body);
   }
-  const fault = await injectFault(emu.faults, rel, res);
+  const fault = await injectFault(emu.faults, rel, res, emu.now());
   if (fault) return void emu.restLog.push({ ...record, status: fault === 'refuse' ? 0 : Number(fault), fault });
   const authorization = req.headers.authorization;
   const auth = /^bearer\s/i.test(authorization ?? '') ? 'bearer' : /^jwt\s/i.test(authorization ?? '') ? 'jwt' : 'none';
@@ -47,11 +48,14 @@ export async function handleIssuesRest(emu: Emulator, store: PropertyStore, req:
     emu.restLog.push({ ...record, auth, status: 401, error: `${err.code}: ${err.message}` });
     return sendJson(res, 401, { errorMessages: [err.message], errors: {}, code: err.code }, { 'www-authenticate': 'JWT realm="Atlassian"' });
   }
+  const gate = admitAppCall(emu.rateLimits, site, method, rel, res);
+  if ('refused' in gate) return void emu.restLog.push({ ...record, auth, status: 429, error: `rate limited: ${gate.refused}` });
   const raw = method === 'PUT' || method === 'POST' ? await readBody(req, 256 * 1024) : '';
   const out = answer(store, site, caller, method, rel, url, raw);
   emu.restLog.push({ ...record, auth, accountId: caller.kind === 'user' ? caller.accountId : undefined, status: out.status });
-  if (out.body === undefined) return send(res, out.status, '');
-  sendJson(res, out.status, out.body);
+  const headers = gate.settle(out.status, out.body);
+  if (out.body === undefined) return send(res, out.status, '', headers);
+  sendJson(res, out.status, out.body, headers);
 }
 
 function answer(store: PropertyStore, site: Site, caller: Principal, method: string, rel: string, url: URL, raw: string): { status: number; body?: unknown } {

@@ -80,7 +80,7 @@ export async function handleBridge(emu: Emulator, req: IncomingMessage, res: Ser
     const target = new URL(b.url, 'http://site.invalid');
     const method = (b.type ?? 'GET').toUpperCase();
     const record = { at: new Date().toISOString(), method, path: target.pathname + target.search, auth: 'bridge' as const, accountId: user?.accountId };
-    const fault = await injectFault(emu.faults, target.pathname, res);
+    const fault = await injectFault(emu.faults, target.pathname, res, emu.now());
     if (fault) return emu.restLog.push({ ...record, status: fault === 'refuse' ? 0 : Number(fault), fault });
     let body: unknown = b.data;
     if (typeof b.data === 'string' && (b.contentType ?? '').includes('json')) {

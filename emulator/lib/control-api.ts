@@ -3,6 +3,7 @@ import { findModule } from './descriptor';
 import { findIssue, userByKey } from './directory';
 import type { Emulator } from './emulator';
 import { HttpError, readBody, readJson, redirect, sendHtml, sendJson } from './http';
+import { RateLimitConfigError } from './rate-limits/config';
 import { signSymmetricToken } from './signing';
 import { mergeViewer, type Faults, type Product, type Settings } from './state';
 import { controlPage } from '../pages/control';
@@ -36,9 +37,13 @@ export async function runAction(emu: Emulator, action: string, b: Body): Promise
       emu.setViewer(b);
       return emu.state().viewer;
     case 'faults':
-      return emu.setFaults(b as Partial<Faults>);
+      try {
+        return emu.setFaults(b as Partial<Faults>);
+      } catch (err) {
+        throw new HttpError(400, (err as Error).message);
+      }
     case 'clear-faults':
-      emu.faults = emu.setFaults({ latencyMs: 0, errorRate: 0, rateLimitRate: 0, refuse: false, failNext: 0, pathPrefix: '' });
+      emu.faults = emu.setFaults({ latencyMs: 0, errorRate: 0, rateLimitRate: 0, refuse: false, failNext: 0, pathPrefix: '', rateLimit: null });
       return emu.faults;
     case 'settings': {
       const s = { ...emu.settings };
@@ -69,6 +74,7 @@ export async function handleControlApi(emu: Emulator, req: IncomingMessage, res:
     if (method === 'DELETE') emu.restLog.clear();
     return sendJson(res, 200, emu.restLog.list());
   }
+  if (name === 'rate-limits') return rateLimitsApi(emu, req, res, method);
   if (method === 'GET' && name === 'lifecycle') return sendJson(res, 200, emu.lifecycleLog.list());
   if (method === 'DELETE' && name === 'faults') return sendJson(res, 200, await runAction(emu, 'clear-faults', {}));
   if (method === 'GET' && name === 'module-url') return sendJson(res, 200, { url: await moduleUrlFor(emu, url.searchParams) });
@@ -88,6 +94,24 @@ export async function handleControlApi(emu: Emulator, req: IncomingMessage, res:
     }
   }
   throw new HttpError(404, `no control endpoint ${method} ${url.pathname}`);
+}
+
+/**
+ * `GET /_emu/api/rate-limits`: the ledger (points per site and app, the pools, burst buckets,
+ * per-issue writes, the cost table). `POST` configures the limits (config.ts), `DELETE` clears
+ * the counters and keeps the configuration.
+ */
+async function rateLimitsApi(emu: Emulator, req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
+  if (method === 'DELETE') emu.rateLimits.clearCounters();
+  else if (method === 'POST') {
+    try {
+      emu.rateLimits.configure(await readJson(req));
+    } catch (err) {
+      if (!(err instanceof RateLimitConfigError)) throw err;
+      throw new HttpError(400, err.message);
+    }
+  } else if (method !== 'GET') throw new HttpError(405, 'GET, POST or DELETE');
+  return sendJson(res, 200, emu.rateLimits.snapshot());
 }
 
 /** A signed iframe URL for a module, as a page would embed it now (for tests and benchmarks). */

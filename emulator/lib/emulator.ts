@@ -7,7 +7,9 @@ import { createGdprExtension, PersonalDataReportingApi } from '../gdpr';
 import { createIssuesExtension, type IssuesExtension } from '../issues';
 import { loadForgeExtension, type EmulatorExtension, type EmulatorHandle } from './extension';
 import * as lifecycle from './lifecycle';
+import { parseRateLimitFault } from './faults';
 import { OAuthTokens } from './oauth';
+import { RateLimiter } from './rate-limits/limiter';
 import { handleRequest } from './router';
 import { InstallKeysServer, newInstallKeyPair, type InstallKeyPair } from './signing';
 import {
@@ -44,6 +46,10 @@ export interface EmulatorOptions {
   quiet?: boolean;
   /** Where the emulator's log lines go (default stderr, nothing when `quiet`). */
   log?: (line: string) => void;
+  /** The clock of the rate limits and their headers (ms since epoch); tests inject a fake one. */
+  now?: () => number;
+  /** Rate limits enforced from the start (the body of `POST /_emu/api/rate-limits`); default none. */
+  rateLimits?: unknown;
 }
 
 export const DEFAULT_VIEWER: Viewer = { user: 'admin', locale: 'en', license: 'active' };
@@ -63,6 +69,9 @@ export class Emulator implements EmulatorHandle {
   faults: Faults = { ...NO_FAULTS };
   settings: Settings = { ...DEFAULT_SETTINGS };
   extensions: EmulatorExtension[];
+  /** Jira's points quota, burst and per-issue write limits (off unless configured). */
+  readonly rateLimits: RateLimiter;
+  readonly now: () => number;
   gdpr?: PersonalDataReportingApi;
   /** Issue deletes and moves with their webhooks, issue properties, JQL (emulator/issues). */
   issues!: IssuesExtension;
@@ -71,6 +80,9 @@ export class Emulator implements EmulatorHandle {
   constructor(private readonly opts: EmulatorOptions) {
     this.appUrl = opts.appUrl.replace(/\/+$/, '');
     this.extensions = [...(opts.extensions ?? [])];
+    this.now = opts.now ?? Date.now;
+    this.rateLimits = new RateLimiter(this.now);
+    if (opts.rateLimits !== undefined) this.rateLimits.configure(opts.rateLimits);
   }
 
   async start(): Promise<this> {
@@ -184,6 +196,8 @@ export class Emulator implements EmulatorHandle {
     if (typeof input.refuse === 'boolean') f.refuse = input.refuse;
     if (input.failNextKind === '503' || input.failNextKind === '429' || input.failNextKind === 'refuse') f.failNextKind = input.failNextKind;
     if (typeof input.pathPrefix === 'string') f.pathPrefix = input.pathPrefix;
+    const rateLimit = parseRateLimitFault((input as Record<string, unknown>).rateLimit);
+    if (rateLimit !== undefined) f.rateLimit = rateLimit;
     this.faults = f;
     return f;
   }
@@ -257,6 +271,7 @@ export class Emulator implements EmulatorHandle {
       sites: { jira: site(this.sites.jira), confluence: site(this.sites.confluence) },
       viewer: { ...this.viewer, accountId: this.actingAccountId() ?? null, productLocale: this.productLocale(), timeZone: this.timeZone() },
       faults: this.faults,
+      rateLimits: this.rateLimits.config,
       settings: this.settings,
       oauthTokensIssued: this.tokens.issued,
       extensions: Object.fromEntries(this.extensions.map((e) => [e.name, e.state?.() ?? null])),
@@ -267,6 +282,7 @@ export class Emulator implements EmulatorHandle {
     this.viewer = { ...DEFAULT_VIEWER };
     this.faults = { ...NO_FAULTS };
     this.settings = { ...DEFAULT_SETTINGS };
+    this.rateLimits.turnOff();
     this.restLog.clear();
     for (const ext of this.extensions) await ext.reset?.();
   }

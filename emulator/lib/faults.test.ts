@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pickFault } from './faults';
+import { parseRateLimitFault, pickFault, pickRateLimitFault } from './faults';
 import { NO_FAULTS } from './state';
 
 describe('fault selection', () => {
@@ -20,5 +20,23 @@ describe('fault selection', () => {
     expect(pickFault(f, '/', () => 0.6)).toBeUndefined();
     expect(pickFault({ ...NO_FAULTS, rateLimitRate: 1 }, '/', () => 0.99)).toBe('429');
     expect(pickFault(NO_FAULTS, '/', () => 0)).toBeUndefined();
+  });
+});
+
+describe('rate-limit faults', () => {
+  it('reads a rate-limit fault with defaults and refuses a reason Jira does not send', () => {
+    expect(parseRateLimitFault({ reason: 'jira-burst-based' })).toEqual({ reason: 'jira-burst-based', retryAfterSeconds: 2, path: '', times: null });
+    expect(parseRateLimitFault(null)).toBeNull();
+    expect(parseRateLimitFault(undefined)).toBeUndefined();
+    expect(() => parseRateLimitFault({ reason: 'too-many' })).toThrow(/RateLimit-Reason/);
+  });
+
+  it('hits matching paths only, counts down and then clears itself', () => {
+    const f = { ...NO_FAULTS, rateLimit: parseRateLimitFault({ reason: 'jira-quota-tenant-based', path: '/rest/api/3/issue', times: 2 }) ?? null };
+    expect(pickRateLimitFault(f, '/rest/api/3/myself')).toBeUndefined();
+    expect(pickRateLimitFault(f, '/rest/api/3/issue/DEMO-1')).toEqual({ reason: 'jira-quota-tenant-based', retryAfterSeconds: 2, limit: 65_000 });
+    expect(pickRateLimitFault(f, '/rest/api/3/issue/DEMO-1')?.reason).toBe('jira-quota-tenant-based');
+    expect(pickRateLimitFault(f, '/rest/api/3/issue/DEMO-1')).toBeUndefined();
+    expect(f.rateLimit).toBeNull();
   });
 });

@@ -6,6 +6,7 @@ import type { Emulator } from './emulator';
 import { injectFault } from './faults';
 import { HttpError, readBody, send, sendJson } from './http';
 import { handleTokenRequest } from './oauth';
+import { admitAppCall } from './rate-limits/gate';
 import { productRest } from './rest';
 import type { Site } from './state';
 import { serveStatic, serveVendor } from './static';
@@ -52,7 +53,7 @@ export async function handleRequest(emu: Emulator, req: IncomingMessage, res: Se
 }
 
 async function oauthToken(emu: Emulator, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const fault = await injectFault(emu.faults, '/oauth2/token', res);
+  const fault = await injectFault(emu.faults, '/oauth2/token', res, emu.now());
   if (fault) {
     emu.restLog.push({ at: new Date().toISOString(), method: 'POST', path: '/oauth2/token', auth: 'none', status: 0, fault });
     return;
@@ -85,7 +86,7 @@ async function productRestRoute(emu: Emulator, req: IncomingMessage, res: Server
     emu.restLog.push({ ...record, status: 404, error: 'wrong host for this site' });
     return sendJson(res, 404, { errorMessages: [`This site is now at ${site.baseUrl}`], errors: {} });
   }
-  const fault = await injectFault(emu.faults, rel, res);
+  const fault = await injectFault(emu.faults, rel, res, emu.now());
   if (fault) return emu.restLog.push({ ...record, status: fault === 'refuse' ? 0 : Number(fault), fault });
   const authorization = req.headers.authorization;
   const auth = /^bearer\s/i.test(authorization ?? '') ? 'bearer' : /^jwt\s/i.test(authorization ?? '') ? 'jwt' : 'none';
@@ -97,6 +98,8 @@ async function productRestRoute(emu: Emulator, req: IncomingMessage, res: Server
     emu.restLog.push({ ...record, auth, status: 401, error: `${err.code}: ${err.message}` });
     return sendJson(res, 401, { errorMessages: [err.message], errors: {}, code: err.code }, { 'www-authenticate': 'JWT realm="Atlassian"' });
   }
+  const gate = admitAppCall(emu.rateLimits, site, method, rel, res);
+  if ('refused' in gate) return emu.restLog.push({ ...record, auth, status: 429, error: `rate limited: ${gate.refused}` });
   let body: unknown;
   if (method === 'POST' || method === 'PUT') {
     const text = await readBody(req);
@@ -108,5 +111,5 @@ async function productRestRoute(emu: Emulator, req: IncomingMessage, res: Server
   }
   const out = productRest({ method, path: rel, query: url.searchParams, body, caller, site, license: emu.viewer.license });
   emu.restLog.push({ ...record, auth, accountId: caller.kind === 'user' ? caller.accountId : undefined, status: out.status });
-  sendJson(res, out.status, out.body);
+  sendJson(res, out.status, out.body, gate.settle(out.status, out.body));
 }

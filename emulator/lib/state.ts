@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { AppDescriptor } from './descriptor';
 import { PRODUCT_LOCALE_FOR, SUPPORTED_LOCALES, type AppLocale } from '../../lib/i18n/locales';
 import { ACTING_USERS, type ActingUserKey } from './directory';
+import type { RateLimitReason } from './rate-limits/headers';
 
 /** The emulator's mutable state: the sites, who is looking, the injected faults, and logs. */
 
@@ -78,6 +79,19 @@ export interface Faults {
   failNextKind: '503' | '429' | 'refuse';
   /** Only calls whose path (relative to the site) starts with this are affected; '' = all. */
   pathPrefix: string;
+  /** A 429 of one documented kind now, with its own path prefix and count (faults.ts). */
+  rateLimit: RateLimitFault | null;
+}
+
+export interface RateLimitFault {
+  reason: RateLimitReason;
+  retryAfterSeconds: number;
+  /** Only calls whose path (relative to the site) starts with this; '' = all. */
+  path: string;
+  /** How many calls still get it; null = every matching call until cleared. */
+  times: number | null;
+  /** `X-RateLimit-Limit`; default the documented limit of that kind. */
+  limit?: number;
 }
 
 export const NO_FAULTS: Faults = {
@@ -89,6 +103,7 @@ export const NO_FAULTS: Faults = {
   failNext: 0,
   failNextKind: '503',
   pathPrefix: '',
+  rateLimit: null,
 };
 
 export interface Settings {
