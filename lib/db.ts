@@ -4,6 +4,7 @@ import type { Env } from './env';
 import type { Logger } from './log';
 import { openDatabase, type Database } from './db/open';
 
+export { DatabaseUnavailable } from './db/open';
 export type { Database };
 
 /**
@@ -11,8 +12,8 @@ export type { Database };
  * PostgreSQL otherwise; migrations are applied before it is handed out. Opened once, by the
  * composition root.
  */
-export async function openAppDatabase(env: Pick<Env, 'DATABASE_URL' | 'DATA_DIR'>, log: Logger): Promise<Database> {
-  const d = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: path.resolve(env.DATA_DIR) });
+export async function openAppDatabase(env: Pick<Env, 'DATABASE_URL' | 'DATA_DIR'>, log: Logger, onQuery?: (durationMs: number) => void): Promise<Database> {
+  const d = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: path.resolve(env.DATA_DIR), onQuery });
   log.info({ embedded: d.embedded, applied: d.appliedMigrations }, 'database ready');
   return d;
 }

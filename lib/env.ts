@@ -52,6 +52,20 @@ const schema = z.object({
   SESSION_TOKEN_TTL_SECONDS: int(60, 900).default(300),
   LICENSE_WHEN_ABSENT: z.enum(['licensed', 'unlicensed']).optional(),
   AP_JS_URL: z.url().default('https://connect-cdn.atl-paas.net/all.js'),
+  /** How long `GET /health/ready` waits for the database before answering 503 (Atlassian's checker allows 3 s). */
+  HEALTH_TIMEOUT_MS: int(100, 2_500).default(2_000),
+  /** Bearer token for `GET /metrics` (Prometheus); the endpoint answers 404 while unset. */
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters (e.g. `openssl rand -hex 24`)').max(256).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces').optional(),
+  /**
+   * A header a trusted proxy in front of the app sets to the request's id (e.g. `x-request-id`):
+   * taken when it looks like an id, else one is made. Unset: every id is made here (a client
+   * cannot choose what appears in the logs).
+   */
+  REQUEST_ID_HEADER: z.string().regex(/^[a-z0-9-]{1,64}$/, 'a lowercase header name').optional(),
+  /** After SIGTERM: how long the app keeps serving while readiness fails, so the load balancer stops sending first. */
+  SHUTDOWN_DELAY_MS: int(0, 60_000).default(0),
+  /** After that: how long in-flight requests may take before their connections are closed. */
+  SHUTDOWN_TIMEOUT_MS: int(0, 120_000).default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RETENTION_DAYS: int(1, 3650).default(30),
   /** Where to report a vulnerability (shown on /security): an email address or an https URL. */

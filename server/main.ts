@@ -2,10 +2,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import next from 'next';
 import securityHeaders from '@/lib/app/security-headers.json';
 import { app, type App } from '@/lib/app/root';
-import { routeTable } from '@/lib/app/routes';
+import { routeTable, type RouteEntry } from '@/lib/app/routes';
 import { ConfigError, readEnv } from '@/lib/env';
+import { inRequest } from '@/lib/log';
 import { sendResponse, toRequest } from './bridge';
 import { extraRoutes } from './extra-routes';
+import { requestId } from './request-id';
 import { createRouter } from './router';
 
 /**
@@ -17,8 +19,6 @@ import { createRouter } from './router';
  */
 // Like `next start`: the app's folder is the working directory.
 const ROOT = process.cwd();
-/** How long in-flight requests may take to finish after SIGTERM before their connections are closed. */
-const SHUTDOWN_TIMEOUT_MS = Number(process.env.SHUTDOWN_TIMEOUT_MS) || 10_000;
 
 /** Set once the server listens; a signal before that (still starting) just ends the process. */
 let stopServer: ((signal: NodeJS.Signals) => void) | undefined;
@@ -44,63 +44,98 @@ async function main(): Promise<void> {
   await nextApp.prepare();
   const handleNext = nextApp.getRequestHandler();
   const a: App = await app({ owner: true });
-  const router = createRouter([...routeTable, ...extraRoutes]);
+  const router = createRouter<RouteEntry>([...routeTable, ...extraRoutes].map((r) => ({ ...r, handler: r })));
   const origin = new URL(env.APP_BASE_URL).origin;
   const headers = securityHeaders as Record<string, string>;
+  const { metrics, log } = a;
 
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  /** A route's answer: the metrics by route pattern and kind, and one access log line (never the query: it carries JWTs). */
+  const answered = (entry: RouteEntry, params: Record<string, string>, method: string, status: number, started: number) => {
+    const seconds = (performance.now() - started) / 1000;
+    metrics.request({ method, route: entry.path, status, seconds });
+    if (entry.counts === 'lifecycle') metrics.lifecycle(params.event ?? '', status);
+    else if (entry.counts === 'webhook') metrics.webhook(status);
+    else if (entry.counts) metrics.pageLoad(entry.counts.page, status);
+    log.info({ method, route: entry.path, status, ms: Math.round(seconds * 10_000) / 10 }, 'request');
+  };
+
+  const serve = (req: IncomingMessage, res: ServerResponse) => {
+    const started = performance.now();
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const pathname = q < 0 ? url : url.slice(0, q);
-    const m = router.match(req.method ?? 'GET', pathname);
+    const method = req.method ?? 'GET';
+    const m = router.match(method, pathname);
     if (!m) {
+      res.once('finish', () => log.debug({ method, path: pathname, status: res.statusCode, ms: Math.round((performance.now() - started) * 10) / 10 }, 'request (next)'));
       void handleNext(req, res);
       return;
     }
+    const entry = m.handler;
     const ac = new AbortController();
     res.once('close', () => ac.abort());
     void (async () => {
       try {
-        const head = req.method === 'HEAD';
+        const head = method === 'HEAD';
         const bridged = toRequest(req, origin, ac.signal, head ? 'GET' : undefined);
         try {
-          const response = await m.handler(bridged.request, { params: Promise.resolve(m.params) });
+          const response = await entry.handler(bridged.request, { params: Promise.resolve(m.params) });
           await sendResponse(res, response, headers, { head });
+          answered(entry, m.params, method, response.status, started);
         } finally {
           bridged.finish();
         }
       } catch (err) {
         // The client went away mid-answer (a closed tab, a load generator stopping): nothing to answer.
         if (ac.signal.aborted) {
-          a.log.debug({ path: pathname }, 'app server: client closed the connection');
+          log.debug({ route: entry.path }, 'app server: client closed the connection');
           res.destroy();
           return;
         }
-        a.log.error({ err: (err as Error).message, path: pathname }, 'app server: route failed');
+        log.error({ err: (err as Error).message, route: entry.path }, 'app server: route failed');
+        answered(entry, m.params, method, 500, started);
         if (!res.headersSent) {
           res.writeHead(500, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
           res.end(JSON.stringify({ error: { code: 'INTERNAL', message: 'Internal error' } }));
         } else res.destroy();
       }
     })();
+  };
+
+  // Every request gets an id (a trusted proxy's, or a new one): answered in X-Request-Id and on
+  // every log line written while it is handled, by the app or by the framework.
+  let stopping = false;
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const reqId = requestId(req.headers, env.REQUEST_ID_HEADER);
+    res.setHeader('x-request-id', reqId);
+    // Stopping: each connection closes after its answer, so clients reconnect (through the load balancer, elsewhere).
+    if (stopping) res.setHeader('connection', 'close');
+    inRequest(reqId, () => serve(req, res));
   });
   server.keepAliveTimeout = 65_000;
   server.listen(port, hostname, () => a.log.info({ port, hostname }, 'app server listening'));
 
-  // SIGTERM/SIGINT: stop accepting connections, let in-flight requests finish (at most
-  // SHUTDOWN_TIMEOUT_MS, then the rest are closed), stop the background work at a safe point and
-  // close the database, then exit. A second signal exits at once.
-  let stopping = false;
+  // SIGTERM/SIGINT: readiness fails at once; the server keeps serving for SHUTDOWN_DELAY_MS (so
+  // the load balancer, probing /health/ready, stops sending here first), then stops accepting
+  // connections and lets in-flight requests finish (at most SHUTDOWN_TIMEOUT_MS, then the rest
+  // are closed), stops the background work at a safe point and closes the database, then exits.
+  // A second signal exits at once.
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) process.exit(1);
     stopping = true;
-    a.log.info({ signal }, 'app server stopping');
-    const drained = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeIdleConnections();
-    const forced = setTimeout(() => server.closeAllConnections(), SHUTDOWN_TIMEOUT_MS);
-    forced.unref();
+    a.health.stopping();
+    log.info({ signal, delayMs: env.SHUTDOWN_DELAY_MS, timeoutMs: env.SHUTDOWN_TIMEOUT_MS }, 'app server stopping');
     // Whatever hangs in the steps below (a database that does not answer), the process ends.
-    setTimeout(() => process.exit(1), SHUTDOWN_TIMEOUT_MS + 10_000).unref();
+    setTimeout(() => process.exit(1), env.SHUTDOWN_DELAY_MS + env.SHUTDOWN_TIMEOUT_MS + 10_000).unref();
+    const delayed = new Promise<void>((resolve) => setTimeout(resolve, env.SHUTDOWN_DELAY_MS));
+    const drained = delayed.then(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+          setTimeout(() => server.closeAllConnections(), env.SHUTDOWN_TIMEOUT_MS).unref();
+        }),
+    );
     void drained
       .then(() => a.shutdown())
       .then(() => nextApp.close())

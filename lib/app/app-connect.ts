@@ -1,5 +1,5 @@
 import 'server-only';
-import { createConnect, type Connect } from 'atlassian-connect-next';
+import { createConnect, type Connect, type ProductObserver } from 'atlassian-connect-next';
 import { PrismaProductCacheStore, PrismaTenantStore } from 'atlassian-connect-next/prisma';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
 import type { Env } from '@/lib/env';
@@ -13,7 +13,7 @@ import { loadMasterKey } from './master-key';
  * The app's Connect instance from its configuration: built once by the composition root, and by
  * command-line tools that act for installed sites (`npm run backfill:properties`).
  */
-export function createAppConnect(env: Env, log: Logger, prisma: PrismaClient): Connect {
+export function createAppConnect(env: Env, log: Logger, prisma: PrismaClient, observer?: ProductObserver): Connect {
   return createConnect({
     app: appDefinition({ key: env.APP_KEY, name: env.APP_NAME, vendor: { name: env.APP_VENDOR_NAME, url: env.APP_VENDOR_URL } }),
     baseUrl: env.APP_BASE_URL,
@@ -40,6 +40,7 @@ export function createAppConnect(env: Env, log: Logger, prisma: PrismaClient): C
       licenseFreshMs: env.PRODUCT_LICENSE_FRESH_SECONDS * 1000,
       cacheStore: new PrismaProductCacheStore(prisma),
       peopleStore: userProfileStore(prisma),
+      observer,
     },
   });
 }

@@ -92,6 +92,8 @@ export function createAppJobs(d: AppJobsDeps) {
 
   return {
     queue,
+    /** The background product client (metrics read its circuits). */
+    product,
     /** POST /webhooks/{name}, behind withWebhookAuth: recorded as a job and acknowledged (204). */
     receiveWebhook: receiver.receive satisfies ConnectHandler,
     scheduleIssueProperty,

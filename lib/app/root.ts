@@ -14,7 +14,9 @@ import { createDataLifecycleJobs, type DataLifecycleJobs } from '@/lib/retention
 import { createSettingsRepository } from '@/lib/settings/repository';
 import { createSettingsService, type SettingsService } from '@/lib/settings/service';
 import { createAppConnect } from './app-connect';
+import { createHealth, type Health } from './health';
 import { createAppJobs, type AppJobs } from './jobs';
+import { createMetrics, type AppMetrics } from './metrics';
 import { createShellRenderer, type ShellRenderer } from './pages/shell';
 
 /**
@@ -48,6 +50,10 @@ export interface App {
   /** The job queue: webhook deliveries and issue property writes (lib/app/jobs.ts). */
   background: AppJobs;
   renderShell: ShellRenderer;
+  /** `/health`, `/health/ready`; `stopping()` fails readiness from SIGTERM on. */
+  health: Health;
+  /** Prometheus metrics (`/metrics`). */
+  metrics: AppMetrics;
 }
 
 async function build(): Promise<App> {
@@ -56,9 +62,10 @@ async function build(): Promise<App> {
   if (env.APP_ENV !== 'production' && env.APP_BASE_URL.startsWith('http://')) {
     log.warn({ baseUrl: env.APP_BASE_URL }, 'development mode: serving over plain http (Atlassian Cloud requires https)');
   }
-  const db = await openAppDatabase(env, log);
+  const metrics = createMetrics();
+  const db = await openAppDatabase(env, log, metrics.dbQuery);
   const prisma = db.prisma;
-  const connect = createAppConnect(env, log, prisma);
+  const connect = createAppConnect(env, log, prisma, metrics.product);
   const forge = env.FORGE_APP_ID
     ? createForge(connect, {
         appId: env.FORGE_APP_ID,
@@ -80,6 +87,18 @@ async function build(): Promise<App> {
     purgeIntervalMinutes: env.PURGE_INTERVAL_MINUTES,
     reportIntervalHours: env.GDPR_REPORT_INTERVAL_HOURS,
     report: personalDataReportJob({ prisma, connect, log }),
+  });
+  background.queue.on('completed', ({ job }) => metrics.job(job.queue, 'completed'));
+  background.queue.on('retrying', ({ job }) => metrics.job(job.queue, 'retrying'));
+  background.queue.on('dead', ({ job }) => metrics.job(job.queue, 'dead'));
+  background.queue.on('lost', ({ job }) => metrics.job(job.queue, 'lost'));
+  metrics.collectFrom({
+    circuits: () => {
+      const [a, b] = [connect.product.circuitCounts(), background.product.circuitCounts()];
+      return { open: a.open + b.open, half_open: a.half_open + b.half_open };
+    },
+    pool: () => db.poolStats(),
+    queue: () => background.queue.stats(),
   });
   jobs.start();
   await background.start();
@@ -103,6 +122,8 @@ async function build(): Promise<App> {
       await db.close();
       log.info('app stopped');
     },
+    health: createHealth({ db, timeoutMs: env.HEALTH_TIMEOUT_MS, log }),
+    metrics,
     renderShell: createShellRenderer({ apJsUrl: env.AP_JS_URL, localOrigin: `http://127.0.0.1:${env.PORT}`, cache: env.NODE_ENV === 'production' }),
   };
 }

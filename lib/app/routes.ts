@@ -8,6 +8,8 @@ import { preferencesHandlers } from '@/lib/preferences/http';
 import { settingsHandlers } from '@/lib/settings/http';
 import { describeContext } from './context-response';
 import { describeForgeInvocation } from './forge-remote';
+import { live } from './health';
+import { metricsAuthorized } from './metrics';
 import { pageHandlers, panelScope } from './pages';
 import { app, type App } from './root';
 
@@ -76,7 +78,31 @@ const forge = (handler: ForgeHandler): NextRouteHandler =>
 /** The admin page and the configure page (module `admin`). */
 const ADMIN_PAGE = { modules: ['admin'] } as const;
 
+/** `GET /metrics`: Prometheus text for the bearer of METRICS_TOKEN; 404 while it is unset. */
+const metricsRoute = lazy(async () => {
+  const a = await app();
+  const token = a.env.METRICS_TOKEN;
+  const refuse = (status: number, code: string, message: string, headers: Record<string, string> = {}) =>
+    Response.json({ error: { code, message } }, { status, headers: { 'cache-control': 'no-store', ...headers } });
+  return async (req) => {
+    if (!token) return refuse(404, 'NOT_FOUND', 'metrics are off (METRICS_TOKEN is not set)');
+    if (!metricsAuthorized(req.headers.get('authorization'), token)) {
+      return refuse(401, 'UNAUTHORIZED', 'a valid bearer token is required', { 'www-authenticate': 'Bearer realm="metrics"' });
+    }
+    return new Response(await a.metrics.registry.metrics(), { headers: { 'content-type': a.metrics.registry.contentType, 'cache-control': 'no-store' } });
+  };
+});
+
 export const routes = {
+  // Operations: health for load balancers and Atlassian's availability check (unauthenticated,
+  // no data), metrics behind their own token.
+  health: live,
+  ready: lazy(async () => {
+    const a = await app();
+    return () => a.health.ready();
+  }),
+  metrics: metricsRoute,
+
   descriptor: descriptorRoute(async () => (await app()).connect),
   lifecycle: lifecycleRoutes(async () => (await app()).connect),
 
@@ -129,12 +155,23 @@ export const routes = {
  * The same routes by method and path, for the app server (server/), which answers them itself
  * before Next's pipeline. A unit test keeps this list equal to the app/ route files.
  */
-export const routeTable: readonly { method: string; path: string; handler: NextRouteHandler }[] = [
+export interface RouteEntry {
+  method: string;
+  path: string;
+  handler: NextRouteHandler;
+  /** What the app server's metrics count this route as, beside requests by route. */
+  counts?: { page: string } | 'lifecycle' | 'webhook';
+}
+
+export const routeTable: readonly RouteEntry[] = [
+  { method: 'GET', path: '/health', handler: routes.health },
+  { method: 'GET', path: '/health/ready', handler: routes.ready },
+  { method: 'GET', path: '/metrics', handler: routes.metrics },
   { method: 'GET', path: '/atlassian-connect.json', handler: routes.descriptor },
-  { method: 'POST', path: '/lifecycle/[event]', handler: routes.lifecycle },
-  { method: 'GET', path: '/panel/issue', handler: routes.panelPage },
-  { method: 'GET', path: '/admin', handler: routes.adminPage },
-  { method: 'GET', path: '/general', handler: routes.generalPage },
+  { method: 'POST', path: '/lifecycle/[event]', handler: routes.lifecycle, counts: 'lifecycle' },
+  { method: 'GET', path: '/panel/issue', handler: routes.panelPage, counts: { page: 'panel' } },
+  { method: 'GET', path: '/admin', handler: routes.adminPage, counts: { page: 'admin' } },
+  { method: 'GET', path: '/general', handler: routes.generalPage, counts: { page: 'general' } },
   { method: 'GET', path: '/api/context', handler: routes.context },
   { method: 'GET', path: '/api/checklists/[issueId]', handler: routes.checklist.get },
   { method: 'POST', path: '/api/checklists/[issueId]/items', handler: routes.checklist.addItem },
@@ -151,5 +188,5 @@ export const routeTable: readonly { method: string; path: string; handler: NextR
   { method: 'GET', path: '/forge/remote', handler: routes.forgeRemote },
   { method: 'POST', path: '/forge/remote', handler: routes.forgeRemote },
   { method: 'POST', path: '/forge/lifecycle/[event]', handler: routes.forgeLifecycle },
-  { method: 'POST', path: '/webhooks/[name]', handler: routes.webhook },
+  { method: 'POST', path: '/webhooks/[name]', handler: routes.webhook, counts: 'webhook' },
 ];

@@ -1,15 +1,54 @@
 import path from 'node:path';
+import type { QueryConfig } from 'pg';
 import { PrismaClient } from '../generated/prisma/client';
 import { acquireEmbeddedLock } from './embedded-lock';
-import { migrate, type SqlRunner } from './migrate';
+import { loadMigrations, migrate, type SqlRunner } from './migrate';
 
 export interface Database {
   prisma: PrismaClient;
   embedded: boolean;
   appliedMigrations: string[];
+  /** Every migration this build knows (all must be applied for the app to be ready). */
+  knownMigrations: string[];
   /** Runs raw SQL (used by migrations and maintenance jobs). */
   runner: SqlRunner;
+  /**
+   * One round trip answered within `timeoutMs`, or a {@link DatabaseUnavailable}: the names of
+   * the applied migrations (readiness checks). A connection that hung past the deadline is
+   * thrown away, not returned to the pool.
+   */
+  probe(timeoutMs: number): Promise<string[]>;
+  /** Connections of PostgreSQL's pool (null for the embedded database, which has none). */
+  poolStats(): { total: number; idle: number; waiting: number } | null;
   close(): Promise<void>;
+}
+
+/** The database did not answer a probe: `timeout` (no answer in time) or `unreachable` (an error). */
+export class DatabaseUnavailable extends Error {
+  constructor(readonly reason: 'timeout' | 'unreachable', detail: string) {
+    super(`database ${reason}: ${detail}`);
+    this.name = 'DatabaseUnavailable';
+  }
+}
+
+const APPLIED_SQL = 'SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL';
+
+/** `work` within `timeoutMs`, else DatabaseUnavailable('timeout'); its errors become 'unreachable'. */
+async function withinDeadline<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DatabaseUnavailable('timeout', `no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([
+      work.catch((err: unknown) => {
+        throw err instanceof DatabaseUnavailable ? err : new DatabaseUnavailable('unreachable', (err as Error).message);
+      }),
+      deadline,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export interface OpenOptions {
@@ -17,6 +56,30 @@ export interface OpenOptions {
   dataDir: string;
   /** Skip migrations (tests that manage them themselves). */
   skipMigrations?: boolean;
+  /** Observes how long each query took, Prisma and raw SQL alike (metrics). */
+  onQuery?: (durationMs: number) => void;
+}
+
+/** `runner` with each statement's duration reported to `onQuery` (raw SQL: the job queue, maintenance). */
+function timedRunner(runner: SqlRunner, onQuery?: (durationMs: number) => void): SqlRunner {
+  if (!onQuery) return runner;
+  const time = async <T,>(work: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      onQuery(performance.now() - started);
+    }
+  };
+  return { exec: (sql) => time(() => runner.exec(sql)), query: (sql, params) => time(() => runner.query(sql, params)) };
+}
+
+/** A Prisma client on `adapter`, reporting each query's duration to `onQuery` when given. */
+function prismaClient(adapter: NonNullable<ConstructorParameters<typeof PrismaClient>[0]['adapter']>, onQuery?: (durationMs: number) => void): PrismaClient {
+  if (!onQuery) return new PrismaClient({ adapter });
+  const prisma = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
+  prisma.$on('query', (e) => onQuery(e.duration));
+  return prisma as unknown as PrismaClient;
 }
 
 /** Opens PostgreSQL (databaseUrl) or the embedded PGlite under dataDir, and migrates it. */
@@ -24,9 +87,15 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts) : openEmbedded(opts);
 }
 
+/** How long a request waits for a pooled PostgreSQL connection before it fails (instead of hanging). */
+const POOL_CONNECT_TIMEOUT_MS = 10_000;
+
 async function openPostgres(url: string, opts: OpenOptions): Promise<Database> {
   const [{ Pool }, { PrismaPg }] = await Promise.all([import('pg'), import('@prisma/adapter-pg')]);
-  const pool = new Pool({ connectionString: url, max: 10 });
+  const pool = new Pool({ connectionString: url, max: 10, connectionTimeoutMillis: POOL_CONNECT_TIMEOUT_MS });
+  // An idle connection the server dropped (a restart, a failover) is an event, not a crash.
+  pool.on('error', () => undefined);
+  const known = (await loadMigrations()).map((m) => m.name);
   const client = await pool.connect();
   const runner: SqlRunner = {
     exec: async (sql) => {
@@ -46,12 +115,32 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Database> {
     },
     query: async <T,>(sql: string, params?: unknown[]) => (await pool.query(sql, params)).rows as T[],
   };
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const prisma = prismaClient(new PrismaPg(pool), opts.onQuery);
   return {
     prisma,
     embedded: false,
     appliedMigrations: applied,
-    runner: poolRunner,
+    knownMigrations: known,
+    runner: timedRunner(poolRunner, opts.onQuery),
+    probe: (timeoutMs) =>
+      withinDeadline(
+        (async () => {
+          const c = await pool.connect();
+          try {
+            // query_timeout: a connection that stops answering is released with an error (destroyed).
+            // (pg reads `query_timeout` per query; its type definitions do not list it)
+            const config: QueryConfig & { query_timeout: number } = { text: APPLIED_SQL, query_timeout: timeoutMs };
+            const res = await c.query<{ migration_name: string }>(config);
+            c.release();
+            return res.rows.map((r) => r.migration_name);
+          } catch (err) {
+            c.release(err as Error);
+            throw err;
+          }
+        })(),
+        timeoutMs,
+      ),
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: async () => {
       await prisma.$disconnect();
       await pool.end();
@@ -73,13 +162,17 @@ async function openEmbedded(opts: OpenOptions): Promise<Database> {
       },
       query: async <T,>(sql: string, params?: unknown[]) => (await pg.query<T>(sql, params)).rows,
     };
+    const known = (await loadMigrations()).map((m) => m.name);
     const applied = opts.skipMigrations ? [] : await migrate(runner);
-    const prisma = new PrismaClient({ adapter: new PrismaPGlite(pg) });
+    const prisma = prismaClient(new PrismaPGlite(pg), opts.onQuery);
     return {
       prisma,
       embedded: true,
       appliedMigrations: applied,
-      runner,
+      knownMigrations: known,
+      runner: timedRunner(runner, opts.onQuery),
+      probe: (timeoutMs) => withinDeadline(runner.query<{ migration_name: string }>(APPLIED_SQL).then((rows) => rows.map((r) => r.migration_name)), timeoutMs),
+      poolStats: () => null,
       close: async () => {
         await prisma.$disconnect();
         await pg.close();

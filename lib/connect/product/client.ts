@@ -5,7 +5,7 @@ import { UserTokenProvider } from './oauth';
 import { executeRequest, type PipelineDeps } from './pipeline';
 import { TenantPolicyRegistry, type BreakerEvent, type BreakerOptions, type BulkheadOptions } from './policies';
 import { ATLASSIAN_RETRY, type RetryOptions } from './retry-delay';
-import type { CallIdentity, ProductLogger, ProductResponse, RequestOptions } from './types';
+import type { CallIdentity, ProductLogger, ProductObserver, ProductResponse, RequestOptions } from './types';
 
 /**
  * The resilient product REST client of `lib/connect`: one per process, shared by every
@@ -56,6 +56,8 @@ export interface ProductClientOptions {
   maxResponseBytes?: number;
   /** Observes breaker transitions (logged at warn/info when `log` is given). */
   onBreakerEvent?: (e: BreakerEvent) => void;
+  /** Observes every attempt and every wait before a retry (metrics). */
+  observer?: ProductObserver;
   fetch?: FetchLike;
   /** Clock for token expiry and deadlines (tests). */
   now?: () => number;
@@ -119,6 +121,7 @@ export class ProductClient {
       now,
       random: options.random ?? Math.random,
       log,
+      observer: options.observer,
     };
   }
 
@@ -139,6 +142,11 @@ export class ProductClient {
   /** The tenant's circuit state ('closed' when never called). */
   circuitState(clientKey: string): 'closed' | 'open' | 'half_open' {
     return this.policies.state(clientKey);
+  }
+
+  /** How many sites' circuits are open or half open right now (metrics: no per-site labels). */
+  circuitCounts(): { open: number; half_open: number } {
+    return this.policies.counts();
   }
 
   /** Forgets a tenant's user tokens and breaker/bulkhead state (on uninstall or secret rotation). */

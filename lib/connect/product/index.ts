@@ -5,7 +5,7 @@
  */
 export { ProductClient, createProductClient, type ProductClientOptions, type ProductRequester } from './client';
 export { ProductApiError, isProductApiError, productErrorToConnectError, type ProductErrorKind } from './errors';
-export type { HttpMethod, ProductResponse, RequestOptions, QueryValue, CallIdentity, ProductLogger } from './types';
+export type { HttpMethod, ProductResponse, RequestOptions, QueryValue, CallIdentity, ProductLogger, ProductObserver } from './types';
 export { ATLASSIAN_RETRY, parseRetryAfter, retryDelayMs, type RetryOptions } from './retry-delay';
 export type { BreakerOptions, BulkheadOptions, BreakerEvent } from './policies';
 export { SwrCache, type Cached, type SwrStore, type SwrCacheOptions, type SwrReadOptions, type SwrLoader } from './swr-cache';

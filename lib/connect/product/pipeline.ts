@@ -17,7 +17,7 @@ import { kindForStatus, productMessages, readBody, thrownToError, type FetchLike
 import type { UserTokenProvider } from './oauth';
 import type { TenantPolicyRegistry } from './policies';
 import { IDEMPOTENT_METHODS, parseRetryAfter, RETRYABLE_STATUSES, retryDelayMs, type RetryOptions } from './retry-delay';
-import type { CallIdentity, ProductLogger, ProductResponse, RequestOptions } from './types';
+import type { CallIdentity, ProductLogger, ProductObserver, ProductResponse, RequestOptions } from './types';
 
 /**
  * One product REST call, end to end. Policies, outermost first (all cockatiel):
@@ -42,6 +42,14 @@ export interface PipelineDeps {
   now: () => number;
   random: () => number;
   log?: ProductLogger;
+  observer?: ProductObserver;
+}
+
+/** A `RateLimit-Reason` as a bounded label: Atlassian's tokens are short, lowercase and hyphenated. */
+export function retryReason(status: number, header: string | null): string {
+  if (!header) return `status-${status}`;
+  const v = header.trim().toLowerCase();
+  return /^[a-z0-9][a-z0-9-]{0,47}$/.test(v) ? v : 'other';
 }
 
 interface Attempt extends RawResponse {
@@ -124,11 +132,16 @@ export async function executeRequest<T>(
         ? `Bearer ${userToken}`
         : `JWT ${await signAppToken({ appKey: deps.appKey, sharedSecret: tenant.sharedSecret, method, url, baseUrl: tenant.baseUrl, nowMs: deps.now(), ttlSeconds: deps.appTokenTtlSeconds })}`;
       headers.set('authorization', auth);
+      const started = deps.now();
       try {
         const res = await deps.fetch(url, { method, headers, body, signal, redirect: 'manual' });
-        return await readBody(res, deps.maxResponseBytes, init);
+        const read = await readBody(res, deps.maxResponseBytes, init);
+        deps.observer?.attempt?.({ method, status: read.status, durationMs: deps.now() - started });
+        return read;
       } catch (err) {
-        throw thrownToError(err, opts.signal, init);
+        const e = thrownToError(err, opts.signal, init);
+        deps.observer?.attempt?.({ method, error: e.kind, durationMs: deps.now() - started });
+        throw e;
       }
     };
 
@@ -140,6 +153,7 @@ export async function executeRequest<T>(
       const delay = retryDelayMs(ctx.attempt + 1, retryAfterMs, retryOpts, deps.random);
       if (deps.now() + delay + deps.minAttemptMs <= deadline) {
         deps.log?.debug?.({ clientKey, method, path: pathOnly, status: result.status, delay, retry: ctx.attempt + 1 }, 'product call retrying');
+        deps.observer?.retryWait?.({ reason: retryReason(result.status, result.headers.get('ratelimit-reason')), status: result.status, delayMs: delay });
         return { ...result, retryInMs: delay };
       }
       // Waiting would outlast the caller's deadline: fail now, with what the product said.

@@ -92,6 +92,18 @@ export class TenantPolicyRegistry {
     this.byTenant.delete(clientKey);
   }
 
+  /** Sites whose circuit is open (isolated counts as open) or half open. */
+  counts(): { open: number; half_open: number } {
+    let open = 0;
+    let halfOpen = 0;
+    for (const key of this.byTenant.keys()) {
+      const s = this.state(key);
+      if (s === 'open') open++;
+      else if (s === 'half_open') halfOpen++;
+    }
+    return { open, half_open: halfOpen };
+  }
+
   private create(clientKey: string): TenantPolicies {
     const breaker = circuitBreaker(breakerPolicy, {
       halfOpenAfter: this.breakerOpts.halfOpenAfterMs,

@@ -56,3 +56,17 @@ export interface ProductLogger {
   warn(obj: object, msg?: string): void;
   debug?(obj: object, msg?: string): void;
 }
+
+/**
+ * Observes the client's traffic (metrics): every HTTP attempt, and every wait before a retry.
+ * Called synchronously on the request path: keep it cheap and never throw.
+ */
+export interface ProductObserver {
+  /** One attempt: the product's status, or the failure kind when no answer came back. */
+  attempt?(e: { method: string; status?: number; error?: string; durationMs: number }): void;
+  /**
+   * A wait before a retry. `reason` is the product's `RateLimit-Reason` when it gave one (a
+   * short lowercase token, else `other`), `status-429` or `status-503` otherwise.
+   */
+  retryWait?(e: { reason: string; status: number; delayMs: number }): void;
+}

@@ -34,6 +34,8 @@ export interface Fault {
   status?: number;
   /** Retry-After header value (seconds, or a date). */
   retryAfter?: string;
+  /** More headers on the fault's answer (e.g. `RateLimit-Reason`). */
+  headers?: Record<string, string>;
   latencyMs?: number;
   /** Close the socket without an answer. */
   drop?: boolean;
@@ -209,7 +211,7 @@ export class FakeProduct {
     const latency = this.latencyMs + (fault?.latencyMs ?? 0);
     if (latency > 0) await new Promise((r) => setTimeout(r, latency));
     if (this.down || fault?.drop) return void req.socket.destroy();
-    if (fault?.status) return json(res, fault.status, { errorMessages: ['injected'] }, fault.retryAfter ? { 'retry-after': fault.retryAfter } : {});
+    if (fault?.status) return json(res, fault.status, { errorMessages: ['injected'] }, { ...fault.headers, ...(fault.retryAfter ? { 'retry-after': fault.retryAfter } : {}) });
     if (this.errorRate > 0 && this.random() < this.errorRate) return json(res, this.errorStatus, { errorMessages: ['injected error'] });
 
     const who = await this.authenticate(req, method, url);

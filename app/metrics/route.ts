@@ -1,0 +1,5 @@
+import { routes } from '@/lib/app/routes';
+
+export const dynamic = 'force-dynamic';
+
+export const GET = routes.metrics;
