@@ -64,7 +64,6 @@ export function renderHaproxyConfig(c: HaproxyConfigInput): string {
     'backend app',
     '  balance roundrobin',
     `  option httpchk GET ${check.path}`,
-    ...(check.path === '/health/ready' ? [] : ['  http-check send hdr X-Forwarded-Proto https']), // TEMP
     '  http-check expect status 200',
     '  http-response set-header X-Served-By %s',
     `  default-server check inter ${check.interMs} fastinter ${check.interMs} downinter ${check.interMs} fall ${check.fall} rise ${check.rise}`,

@@ -10,7 +10,7 @@ import { startApp, type AppServer } from '../stack';
  * again on the same port.
  */
 
-export const READY_PATH = process.env.SCALE_READY_PATH ?? '/health/ready'; // TEMP
+export const READY_PATH = '/health/ready';
 
 export interface InstanceConfig {
   name: string;
@@ -66,7 +66,7 @@ export class Instance {
       logLevel: 'warn',
       logFile: path.join(c.dir, 'app.log'),
       env: c.env,
-      ready: { path: READY_PATH, headers: { 'x-forwarded-proto': 'https' } }, // TEMP
+      ready: { path: READY_PATH },
       stopGraceMs: c.stopGraceMs,
       // A hang guard: three instances starting at once on a busy 2-core machine.
       readyTimeoutMs: 180_000,
