@@ -26,6 +26,8 @@ export interface WriteRecord {
   text: string;
   issueId: string;
   acknowledged: boolean;
+  /** The ids of the client's attempts (one, or two when it retried), as HAProxy logged them. */
+  requestIds: string[];
 }
 
 export class Load {
@@ -83,10 +85,11 @@ export class Load {
         const s = session;
         s.writes++;
         const text = `${this.o.runId} w${w} #${++written}`;
-        const record: WriteRecord = { text, issueId: s.issueId, acknowledged: false };
+        const record: WriteRecord = { text, issueId: s.issueId, acknowledged: false, requestIds: [] };
         this.writes.push(record);
         const { sample } = await this.client.send('write', 201, async () => ({ request: checklistWrite(this.o.baseUrl, s.issueId, s.token, text), secret: this.jira.secret }));
         record.acknowledged = sample.result === 'ok';
+        record.requestIds = sample.attempts.map((a) => a.id);
       }
     }
   }

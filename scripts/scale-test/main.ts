@@ -156,14 +156,15 @@ export async function runScaleTest(o: ScaleOptions, work: string, certPem: strin
     // HAProxy logs a request when it ends: give the last lines a moment to arrive.
     await new Promise((r) => setTimeout(r, 500));
 
-    const writes = await checkWrites(pg, runId, load.writes);
+    const lbLog = lb.entries().filter((e) => e.at >= t0);
+    const writes = await checkWrites(pg, runId, load.writes, lbLog);
     const report = buildReport({
-      settings: { instances: o.instances, concurrency: o.concurrency, loadSecondsMin: o.loadSeconds, tenantCacheTtlMs: o.tenantCacheTtlMs, shutdownDelayMs: o.shutdownDelayMs, healthCheck: { path: READY_PATH, ...o.check } },
+      settings: { startedAt: new Date(t0).toISOString(), instances: o.instances, concurrency: o.concurrency, loadSecondsMin: o.loadSeconds, tenantCacheTtlMs: o.tenantCacheTtlMs, shutdownDelayMs: o.shutdownDelayMs, healthCheck: { path: READY_PATH, ...o.check } },
       loadSeconds: Math.round(loadSeconds * 10) / 10,
       samples: client.samples,
       seen: client.seen,
       unexpected: client.unexpected,
-      lbLog: lb.entries().filter((e) => e.at >= t0),
+      lbLog,
       writes,
       scenario,
       scenarioError,

@@ -3,8 +3,8 @@ import { classify, type Sample, type SeenError } from './client';
 import type { ControllerResult } from './controller';
 import type { LbLogEntry } from './haproxy';
 import { buildReport, evaluateTargets, formatReport, type ReportInput } from './report';
-import { compareWrites } from './writes';
 
+const noDuplicates = { resentByLoadBalancer: 0, resentByClient: 0, unexplained: 0 };
 const exit = { how: 'SIGTERM' as const, code: 0, signal: null, ms: 5200 };
 const scenario: ControllerResult = {
   rotations: [{ ok: true, reinstallMs: 300, instances: ['app1', 'app2', 'app3'].map((instance) => ({ instance, newAcceptedMs: 40, oldRefusedMs: 90, probeErrors: 0 })) }],
@@ -30,7 +30,7 @@ function input(over: Partial<ReportInput> = {}): ReportInput {
     seen: [],
     unexpected: [],
     lbLog: [log('a', 'app1'), log('b', 'app1'), log('c', 'app2'), log('d', 'app3')],
-    writes: { attempted: 10, acknowledged: 9, acknowledgedFound: 9, missing: [], duplicateRows: 0, unacknowledgedFound: 1 },
+    writes: { attempted: 10, acknowledged: 9, acknowledgedFound: 9, missing: [], duplicateRows: 0, duplicates: noDuplicates, unacknowledgedFound: 1 },
     scenario,
     killed: 'app2',
     ttlMs: 10_000,
@@ -64,9 +64,9 @@ describe('targets', () => {
   });
 
   it('an acknowledged write missing from the database fails; duplicates alone do not', () => {
-    const writes = { attempted: 10, acknowledged: 9, acknowledgedFound: 8, missing: ['t'], duplicateRows: 0, unacknowledgedFound: 0 };
+    const writes = { attempted: 10, acknowledged: 9, acknowledgedFound: 8, missing: ['t'], duplicateRows: 0, duplicates: noDuplicates, unacknowledgedFound: 0 };
     expect(failed(input({ writes }))).toEqual(['every acknowledged write is in the database']);
-    expect(failed(input({ writes: { ...writes, acknowledgedFound: 9, missing: [], duplicateRows: 3 } }))).toEqual([]);
+    expect(failed(input({ writes: { ...writes, acknowledgedFound: 9, missing: [], duplicateRows: 3, duplicates: { ...noDuplicates, resentByLoadBalancer: 3 } } }))).toEqual([]);
   });
 
   it('a rotation some instance saw later than one cache TTL (or never) fails', () => {
@@ -102,21 +102,5 @@ describe('client classification', () => {
     expect(classify(401, 200, true)).toBe('rotation-race');
     expect(classify(401, 200, false)).toBe('unexpected');
     expect(classify(500, 200, true)).toBe('unexpected');
-  });
-});
-
-describe('compareWrites', () => {
-  it('counts acknowledged writes found, duplicates and writes stored without acknowledgement', () => {
-    const writes = [
-      { text: 'a', issueId: '1', acknowledged: true },
-      { text: 'b', issueId: '1', acknowledged: true },
-      { text: 'c', issueId: '1', acknowledged: false },
-      { text: 'd', issueId: '1', acknowledged: false },
-    ];
-    const stored = new Map([
-      ['a', 2],
-      ['c', 1],
-    ]);
-    expect(compareWrites(writes, stored)).toEqual({ attempted: 4, acknowledged: 2, acknowledgedFound: 1, missing: ['b'], duplicateRows: 1, unacknowledgedFound: 1 });
   });
 });

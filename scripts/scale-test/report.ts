@@ -19,6 +19,8 @@ export interface WriteCheck {
   missing: string[];
   /** Writes stored more than once (extra rows counted). */
   duplicateRows: number;
+  /** The extra rows by who sent the write again. */
+  duplicates: { resentByLoadBalancer: number; resentByClient: number; unexplained: number };
   /** Not acknowledged to the client, yet stored. */
   unacknowledgedFound: number;
 }
@@ -176,7 +178,7 @@ export function formatReport(rep: Report): string {
     lines.push(`  ${d.phase} ${d.kind} ${d.id}: ${d.status || d.error} (${lb}; retry ${d.retriedOk ? 'ok' : 'failed'})`);
   }
   const w = rep.writes;
-  lines.push(`writes: ${w.attempted} sent, ${w.acknowledged} acknowledged, ${w.acknowledgedFound} of those in the database, ${w.duplicateRows} duplicate rows, ${w.unacknowledgedFound} stored without acknowledgement`);
+  lines.push(`writes: ${w.attempted} sent, ${w.acknowledged} acknowledged, ${w.acknowledgedFound} of those in the database, ${w.duplicateRows} duplicate rows (${JSON.stringify(w.duplicates)}), ${w.unacknowledgedFound} stored without acknowledgement`);
   rep.rotation.forEach((r, i) =>
     lines.push(`rotation ${i + 1}: reinstall ${r.reinstallMs} ms; ${r.instances.map((x) => `${x.instance} new accepted ${x.newAcceptedMs} ms / old refused ${x.oldRefusedMs} ms`).join('; ')}`),
   );
