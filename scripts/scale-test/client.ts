@@ -63,6 +63,8 @@ export class LoadClient {
   readonly samples: Sample[] = [];
   readonly seen: SeenError[] = [];
   readonly unexpected: { kind: Kind; phase: Phase; status: number; body: string }[] = [];
+  /** Answers from an instance (HAProxy named it) without an `X-Request-Id` header. */
+  missingRequestId = 0;
   private seq = 0;
 
   constructor(
@@ -94,6 +96,7 @@ export class LoadClient {
         });
         a.status = res.status;
         a.server = res.headers.get('x-served-by') ?? undefined;
+        if (a.server && !res.headers.get('x-request-id')) this.missingRequestId++;
         body = await res.text();
       } catch (err) {
         a.status = 0;

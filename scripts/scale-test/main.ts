@@ -165,6 +165,7 @@ export async function runScaleTest(o: ScaleOptions, work: string, certPem: strin
       seen: client.seen,
       unexpected: client.unexpected,
       lbLog,
+      missingRequestId: client.missingRequestId,
       writes,
       scenario,
       scenarioError,

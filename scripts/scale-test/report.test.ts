@@ -30,6 +30,7 @@ function input(over: Partial<ReportInput> = {}): ReportInput {
     seen: [],
     unexpected: [],
     lbLog: [log('a', 'app1'), log('b', 'app1'), log('c', 'app2'), log('d', 'app3')],
+    missingRequestId: 0,
     writes: { attempted: 10, acknowledged: 9, acknowledgedFound: 9, missing: [], duplicateRows: 0, duplicates: noDuplicates, unacknowledgedFound: 1 },
     scenario,
     killed: 'app2',
@@ -80,6 +81,7 @@ describe('targets', () => {
     const unclean = { ...scenario, rolling: [{ ...scenario.rolling[0]!, exit: { ...exit, code: 1 } }] };
     expect(failed(input({ scenario: unclean }))).toContain('every SIGTERM ends in exit code 0');
     expect(failed(input({ unexpected: [{ kind: 'write', phase: 'steady', status: 500, body: '' }] }))).toEqual(['no unexpected responses']);
+    expect(failed(input({ missingRequestId: 1 }))).toEqual(['every answer from an instance carries X-Request-Id']);
     expect(failed(input({ scenario: undefined, scenarioError: 'the load balancer never took app2 back' }))).toContain('scenario completed (rotations, rolling restart, SIGKILL)');
   });
 });

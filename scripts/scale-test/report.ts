@@ -32,6 +32,8 @@ export interface ReportInput {
   seen: SeenError[];
   unexpected: { kind: Kind; phase: Phase; status: number; body: string }[];
   lbLog: LbLogEntry[];
+  /** Answers from an instance without X-Request-Id. */
+  missingRequestId: number;
   writes: WriteCheck;
   scenario?: ControllerResult;
   scenarioError?: string;
@@ -89,6 +91,8 @@ export function evaluateTargets(r: ReportInput): Target[] {
     ok: rotations.length > 0 && late.length === 0,
     detail: `${rotations.length} rotations${late.length ? `; late or unseen: ${late.join(', ')}` : ''}`,
   });
+
+  targets.push({ name: 'every answer from an instance carries X-Request-Id', ok: r.missingRequestId === 0, detail: `${r.missingRequestId} without` });
 
   const exits = r.scenario?.rolling.map((x) => x.exit) ?? [];
   const unclean = exits.filter((e) => e.code !== 0);
