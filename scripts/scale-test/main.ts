@@ -160,6 +160,7 @@ export async function runScaleTest(o: ScaleOptions, work: string, certPem: strin
     const writes = await checkWrites(pg, runId, load.writes, lbLog);
     const report = buildReport({
       settings: { startedAt: new Date(t0).toISOString(), instances: o.instances, concurrency: o.concurrency, loadSecondsMin: o.loadSeconds, tenantCacheTtlMs: o.tenantCacheTtlMs, shutdownDelayMs: o.shutdownDelayMs, healthCheck: { path: READY_PATH, ...o.check } },
+      startedAt: t0,
       loadSeconds: Math.round(loadSeconds * 10) / 10,
       samples: client.samples,
       seen: client.seen,

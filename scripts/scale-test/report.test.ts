@@ -25,6 +25,7 @@ const log = (id: string, server: string, status = 200): LbLogEntry => ({ at: 1, 
 function input(over: Partial<ReportInput> = {}): ReportInput {
   return {
     settings: {},
+    startedAt: 0,
     loadSeconds: 10,
     samples: [ok('panel', 0, 10), ok('panel', 1, 30), ok('write', 2, 50, 'app2')],
     seen: [],

@@ -27,6 +27,8 @@ export interface WriteCheck {
 
 export interface ReportInput {
   settings: Record<string, unknown>;
+  /** When the load started (epoch ms). */
+  startedAt: number;
   loadSeconds: number;
   samples: Sample[];
   seen: SeenError[];
@@ -110,6 +112,8 @@ export interface Report {
     attempts: number;
     /** Attempts refused (401) because they were signed across a secret rotation, re-signed and sent again, by kind. */
     rotationRaces: Record<string, number>;
+    /** The first of them: which request, the error, and seconds after the load started. */
+    rotationRaceDetails: { id: string; atS: number; error?: string }[];
     loadBalancer: { logged: number; retried: number; redispatched: number; byStatus: Record<string, number> };
   };
   /** Per phase; each detail with what HAProxy logged for it (no entry: it never reached HAProxy's log). */
@@ -151,6 +155,10 @@ export function buildReport(r: ReportInput): Report {
         r.samples.flatMap((s) => s.attempts.filter((a) => a.result === 'rotation-race').map(() => s.kind)),
         (k) => k,
       ),
+      rotationRaceDetails: r.samples
+        .flatMap((s) => s.attempts.filter((a) => a.result === 'rotation-race'))
+        .slice(0, 50)
+        .map((a) => ({ id: a.id, atS: Math.round((a.end - r.startedAt) / 100) / 10, ...(a.error ? { error: a.error } : {}) })),
       loadBalancer: {
         logged: r.lbLog.length,
         retried: r.lbLog.filter((e) => e.retries > 0).length,
