@@ -6,9 +6,10 @@ import type { Phase, Timeline } from './timeline';
  * The load's HTTP client, behaving as the product and the iframe would: a request that fails at
  * the transport level (reset, refused, no answer, or 502/503/504 from the load balancer) is an
  * error the client saw, and is sent once more (a write with the same text, a webhook with the
- * same identifier). A 401 for a request signed across a secret rotation is the rotation's race,
- * not a failure: it is signed again with the current secret and sent once more. Anything else
- * unexpected is recorded as such and not retried.
+ * same identifier). A 401 for a request signed with a secret that was rotated meanwhile, or within
+ * one tenant cache TTL after a rotation (the time instances have to see a new secret), is the
+ * rotation's race, not a failure: after a short pause it is signed again with the current secret
+ * and sent once more. Anything else unexpected is recorded as such and not retried.
  */
 
 export type Kind = 'panel' | 'write' | 'webhook' | 'lifecycle';
@@ -51,6 +52,9 @@ export interface SeenError {
 
 const GATEWAY = new Set([502, 503, 504]);
 
+/** The pause before re-sending a request refused in a rotation's race (the app re-reads a secret at most every 100 ms). */
+export const RACE_PAUSE_MS = 500;
+
 /** Transport-level failure or not (pure). */
 export function classify(status: number, expected: number, signedAcrossRotation: boolean): AttemptResult {
   if (status === expected) return 'ok';
@@ -70,6 +74,8 @@ export class LoadClient {
   constructor(
     private readonly timeline: Timeline,
     private readonly current: () => string,
+    /** How long after a rotation a 401 still counts as its race: the tenant cache TTL. */
+    private readonly rotationGraceMs: number,
     private readonly timeoutMs = 30_000,
   ) {}
 
@@ -104,12 +110,13 @@ export class LoadClient {
         a.error = cause?.code ?? cause?.message ?? (err as Error).message;
       }
       a.end = Date.now();
-      const acrossRotation = secret !== this.current() || this.timeline.overlapsRotation(signedAt, a.end);
+      const acrossRotation = secret !== this.current() || this.timeline.overlapsRotation(signedAt, a.end, this.rotationGraceMs);
       a.result = a.status === 0 ? 'transport' : classify(a.status, expected, acrossRotation);
       sample.attempts.push(a);
       if (a.result === 'ok') text = body;
       if (a.result === 'unexpected') this.unexpected.push({ kind, phase: this.timeline.phaseAt(a.end), status: a.status, body: body.slice(0, 200) });
       if (a.result !== 'transport' && a.result !== 'rotation-race') break;
+      if (a.result === 'rotation-race') await new Promise((r) => setTimeout(r, RACE_PAUSE_MS));
     }
     this.finish(sample);
     return { sample, text };

@@ -1,4 +1,4 @@
-import type { Attempt, LoadClient } from './client';
+import { RACE_PAUSE_MS, type Attempt, type LoadClient } from './client';
 import { checklistWrite, sessionTokenOf, type JiraSite } from './product';
 import type { LifecycleOutcome } from '../../emulator/lib/lifecycle';
 import type { Timeline } from './timeline';
@@ -20,6 +20,8 @@ export interface LoadOptions {
   mix: { panel: number; webhook: number };
   writesPerIssue: number;
   lifecycleEveryMs: number;
+  /** How long after a rotation a refused `enabled` still counts as its race (the tenant cache TTL). */
+  rotationGraceMs: number;
 }
 
 export interface WriteRecord {
@@ -129,7 +131,7 @@ export class Load {
       const bad = outcomes.find((o) => !o.ok);
       const status = bad ? bad.status : (outcomes.at(-1)?.status ?? 0);
       const transport = bad !== undefined && (bad.status === 0 || bad.status >= 502);
-      const race = bad !== undefined && bad.event === 'enabled' && bad.status === 401 && this.timeline.overlapsRotation(start, end);
+      const race = bad !== undefined && bad.event === 'enabled' && bad.status === 401 && this.timeline.overlapsRotation(start, end, this.o.rotationGraceMs);
       attempts.push({
         id: `lifecycle-${what}-${++this.lifecycleRuns}${i ? '-retry' : ''}`,
         start,
@@ -140,6 +142,7 @@ export class Load {
       });
       if (!bad || !(transport || race)) break;
       if (bad.event === 'enabled') run = () => this.jira.emu.enable();
+      if (race) await new Promise((r) => setTimeout(r, RACE_PAUSE_MS));
     }
     const sample = this.client.record('lifecycle', attempts);
     return sample.result === 'ok';

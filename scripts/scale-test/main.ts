@@ -131,9 +131,9 @@ export async function runScaleTest(o: ScaleOptions, work: string, certPem: strin
     const runId = `scale-${Date.now().toString(36)}`;
     const t0 = Date.now();
     const timeline = new Timeline(t0, log);
-    const client = new LoadClient(timeline, () => jira.secret);
+    const client = new LoadClient(timeline, () => jira.secret, o.tenantCacheTtlMs);
     load = new Load(
-      { baseUrl: lbUrl, concurrency: o.concurrency, runId, mix: { panel: 0.4, webhook: 0.15 }, writesPerIssue: 150, lifecycleEveryMs: 3_000 },
+      { baseUrl: lbUrl, concurrency: o.concurrency, runId, mix: { panel: 0.4, webhook: 0.15 }, writesPerIssue: 150, lifecycleEveryMs: 3_000, rotationGraceMs: o.tenantCacheTtlMs },
       jira,
       client,
       timeline,

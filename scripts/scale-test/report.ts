@@ -112,6 +112,8 @@ export interface Report {
     attempts: number;
     /** Attempts refused (401) because they were signed across a secret rotation, re-signed and sent again, by kind. */
     rotationRaces: Record<string, number>;
+    /** Requests still refused when re-sent after the race's pause. */
+    rotationRacesUnrecovered: number;
     /** The first of them: which request, the error, and seconds after the load started. */
     rotationRaceDetails: { id: string; atS: number; error?: string }[];
     loadBalancer: { logged: number; retried: number; redispatched: number; byStatus: Record<string, number> };
@@ -155,6 +157,7 @@ export function buildReport(r: ReportInput): Report {
         r.samples.flatMap((s) => s.attempts.filter((a) => a.result === 'rotation-race').map(() => s.kind)),
         (k) => k,
       ),
+      rotationRacesUnrecovered: r.samples.filter((s) => s.result === 'rotation-race').length,
       rotationRaceDetails: r.samples
         .flatMap((s) => s.attempts.filter((a) => a.result === 'rotation-race'))
         .slice(0, 50)
@@ -181,7 +184,7 @@ export function buildReport(r: ReportInput): Report {
 export function formatReport(rep: Report): string {
   const lines: string[] = [];
   const q = rep.requests;
-  lines.push(`requests: ${q.total} (${Object.entries(q.byKind).map(([k, n]) => `${k} ${n}`).join(', ')}), ${q.attempts} attempts; re-signed after a rotation race: ${JSON.stringify(q.rotationRaces)}`);
+  lines.push(`requests: ${q.total} (${Object.entries(q.byKind).map(([k, n]) => `${k} ${n}`).join(', ')}), ${q.attempts} attempts; re-signed after a rotation race: ${JSON.stringify(q.rotationRaces)} (${q.rotationRacesUnrecovered} refused again)`);
   lines.push(`load balancer: ${q.loadBalancer.logged} logged, ${q.loadBalancer.retried} retried by HAProxy (${q.loadBalancer.redispatched} redispatched), statuses ${JSON.stringify(q.loadBalancer.byStatus)}`);
   const e = rep.errorsSeenByClients;
   lines.push(`errors seen by clients: steady ${e.steady}, rolling restart ${e.rolling}, SIGKILL ${e.sigkill}`);

@@ -59,10 +59,13 @@ export class Timeline {
     this.rotating = undefined;
   }
 
-  /** Whether [from, to] overlaps a rotation (finished or in progress). */
-  overlapsRotation(from: number, to: number): boolean {
+  /**
+   * Whether [from, to] overlaps a rotation (in progress, or finished less than `afterMs` ago: the
+   * time instances are allowed to take to see the new secret).
+   */
+  overlapsRotation(from: number, to: number, afterMs = 0): boolean {
     if (this.rotating !== undefined && to >= this.rotating) return true;
-    return this.rotations.some((w) => from <= w.to && to >= w.from);
+    return this.rotations.some((w) => from <= w.to + afterMs && to >= w.from);
   }
 
   note(what: string, at = Date.now()): void {
