@@ -47,7 +47,8 @@ export function renderHaproxyConfig(c: HaproxyConfigInput): string {
     '  timeout connect 5s',
     '  timeout client 60s',
     '  timeout server 60s',
-    '  timeout http-keep-alive 10s',
+    // Longer than a client keeps an idle connection (undici: 4 s), so the client always closes first.
+    '  timeout http-keep-alive 30s',
     '  timeout check 3s',
     '  retries 3',
     // A retry goes to another instance each time, not to the one that just failed.
