@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The project's test command (`npm test`): static checks, one build, unit + integration suites
 # on the embedded database, every suite that touches a database again on PostgreSQL when
-# TEST_DATABASE_URL is set, then the end-to-end suite in real browsers and the WebKitGTK smoke
-# test. Ends with one "N passed, N failed, N skipped" line, then every stage that did not run.
+# TEST_DATABASE_URL is set, the scale-out test behind HAProxy, then the end-to-end suite in real
+# browsers and the WebKitGTK smoke test. Ends with one "N passed, N failed, N skipped" line, then every stage that did not run.
 #
 # Counts cannot flatter a run: each stage's report is deleted before it runs (a crash reports
 # nothing, never the last run's numbers); a suite that fails outside its tests (beforeAll) is a
@@ -91,6 +91,16 @@ if [ -n "${TEST_DATABASE_URL:-}" ]; then
   vitest_stage "$REPORTS/vitest-postgres.json" npx vitest run test/integration "${pg_units[@]}"
 else
   skip_stage "PostgreSQL" "TEST_DATABASE_URL is not set (.ci/run sets it)"
+fi
+
+# Scale-out on loopback (scripts/scale-test): its own PostgreSQL, three instances of the build
+# behind HAProxy with TLS, a mixed load through a secret rotation, a rolling restart and a SIGKILL.
+# One test in the totals; its report is .tmp/reports/scale.json.
+if [ ! -x "${SCALE_HAPROXY_BIN:-/usr/sbin/haproxy}" ] || [ ! -x "${SCALE_PG_BIN:-/usr/lib/postgresql/15/bin}/postgres" ] || ! command -v openssl > /dev/null; then
+  skip_stage "scale-out test" "HAProxy, PostgreSQL 15 or openssl is not installed (apt-get install -y haproxy postgresql openssl; .ci/run installs them)"
+else
+  step "scale-out: 3 instances behind HAProxy; rolling restart and SIGKILL under load"
+  if npm run -s scale:test; then passed=$((passed + 1)); else fail "scale-out test (report: $REPORTS/scale.json)"; fi
 fi
 
 if [ "${SKIP_E2E:-0}" = "1" ]; then

@@ -31,6 +31,13 @@ export interface StartAppOptions {
   /** Also append the app's output to this file. */
   logFile?: string;
   readyTimeoutMs?: number;
+  /**
+   * What "ready" means: a 2xx from this path (default `/atlassian-connect.json`), sent with these
+   * headers (e.g. `X-Forwarded-Proto: https` for an APP_ENV=production app behind a proxy).
+   */
+  ready?: { path: string; headers?: Record<string, string> };
+  /** How long `stop()` waits after SIGTERM before SIGKILL. Default 5 s. */
+  stopGraceMs?: number;
   /** `app`: the app server (`npm start`); `next`: plain `next start` (the same routes, through Next). */
   server?: 'app' | 'next';
 }
@@ -44,7 +51,7 @@ export interface AppServer {
   output(): string;
   /** Resolves when the process ends. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** SIGTERM, then SIGKILL after 5 s; removes a temp data dir. Safe to call twice. */
+  /** SIGTERM, then SIGKILL after `stopGraceMs` (5 s); removes a temp data dir. Safe to call twice. */
   stop(): Promise<void>;
   /** SIGKILL at once (a crash: no shutdown of any kind); keeps the data dir. */
   kill(): Promise<void>;
@@ -125,13 +132,16 @@ export async function startApp(opts: StartAppOptions = {}): Promise<AppServer> {
   };
   // A hang guard, not a target: at load 25 on two cores the embedded database took 210 s to open.
   const deadline = Date.now() + (opts.readyTimeoutMs ?? 540_000);
+  const ready = opts.ready ?? { path: '/atlassian-connect.json' };
   for (;;) {
     if (child.exitCode !== null) {
       removeDataDir();
       throw new Error(`the app exited (${child.exitCode}) before it was ready:\n${out.slice(-8000)}`);
     }
     try {
-      if ((await fetch(`${url}/atlassian-connect.json`, { signal: AbortSignal.timeout(2_000) })).ok) break;
+      const res = await fetch(`http://127.0.0.1:${port}${ready.path}`, { headers: ready.headers, signal: AbortSignal.timeout(2_000) });
+      await res.arrayBuffer();
+      if (res.ok) break;
     } catch {
       /* not listening yet */
     }
@@ -157,7 +167,7 @@ export async function startApp(opts: StartAppOptions = {}): Promise<AppServer> {
     },
     stop: () =>
       (stopping ??= (async () => {
-        await stopProcess(child);
+        await stopProcess(child, opts.stopGraceMs);
         removeDataDir();
       })()),
   };
