@@ -29,7 +29,8 @@ export interface LifecycleOutcome {
   skipped?: string;
 }
 
-async function sendEvent(deps: LifecycleDeps, site: Site, d: AppDescriptor, event: LifecycleEvent): Promise<LifecycleOutcome> {
+/** `secret`: the shared secret an `installed` event hands over (default: the site's current one). */
+async function sendEvent(deps: LifecycleDeps, site: Site, d: AppDescriptor, event: LifecycleEvent, secret = site.sharedSecret): Promise<LifecycleOutcome> {
   const path = d.lifecycle[event];
   const at = new Date().toISOString();
   const skip = (why: string): LifecycleOutcome => {
@@ -47,7 +48,7 @@ async function sendEvent(deps: LifecycleDeps, site: Site, d: AppDescriptor, even
     clientKey: site.clientKey,
     baseUrl: site.baseUrl,
     eventType: event,
-    sharedSecret: event === 'installed' ? site.sharedSecret : undefined,
+    sharedSecret: event === 'installed' ? secret : undefined,
     cloudId: site.cloudId,
     oauthClientId: site.oauthClientId,
     productType: site.product,
@@ -57,7 +58,7 @@ async function sendEvent(deps: LifecycleDeps, site: Site, d: AppDescriptor, even
   const token =
     signedInstall && d.apiMigrations?.['signed-install'] !== false
       ? await signInstallToken({ pair: deps.keyPair, clientKey: site.clientKey, appBaseUrl: d.baseUrl, url, claims: { qsh } })
-      : await signSymmetricToken({ sharedSecret: site.sharedSecret!, issuer: site.clientKey, qsh });
+      : await signSymmetricToken({ sharedSecret: secret!, issuer: site.clientKey, qsh });
   let status = 0;
   let response = '';
   try {
@@ -95,20 +96,23 @@ async function loadTranslations(site: Site, d: AppDescriptor): Promise<void> {
 }
 
 /**
- * Install or reinstall: fetch the descriptor, rotate the shared secret, post `installed`, then
- * `enabled`. If the app refuses, the site keeps its previous installation state and secret.
+ * Install or reinstall: fetch the descriptor, post `installed` with a new shared secret, then
+ * `enabled`. Like the product, the site signs with the new secret only once the app accepted
+ * `installed` (until then every request it signs uses the previous one); if the app refuses, the
+ * site keeps its previous installation state and secret.
  */
 export async function install(deps: LifecycleDeps, site: Site): Promise<LifecycleOutcome[]> {
   const d = await fetchDescriptor(deps.appUrl);
-  const before = { secret: site.sharedSecret, installed: site.installed, enabled: site.enabled, descriptor: site.descriptor };
+  const before = { installed: site.installed, enabled: site.enabled, descriptor: site.descriptor };
   site.descriptor = d;
-  site.sharedSecret = newSharedSecret();
+  const secret = newSharedSecret();
   await loadTranslations(site, d);
-  const installed = await sendEvent(deps, site, d, 'installed');
+  const installed = await sendEvent(deps, site, d, 'installed', secret);
   if (!installed.ok) {
-    Object.assign(site, { sharedSecret: before.secret, installed: before.installed, enabled: before.enabled, descriptor: before.descriptor ?? d });
+    Object.assign(site, { installed: before.installed, enabled: before.enabled, descriptor: before.descriptor ?? d });
     return [installed];
   }
+  site.sharedSecret = secret;
   deps.onSecretChange(site);
   site.installed = true;
   site.installedAt = new Date().toISOString();
