@@ -210,4 +210,34 @@ describe('the issue property', () => {
     await eventually(() => property('DEMO-4'), (v) => (v as { done?: number }).done === 1, 'the property to catch up');
     await eventually(async () => s.app.output().includes('job will be retried'), Boolean, 'the retry in the log');
   });
+
+  it("waits out Jira's site quota: the edit is saved at once, the property write is sent only after the reset, then lands", async () => {
+    const had = { six: (await items('DEMO-6', '10006')).items.length, one: (await items('DEMO-1', '10001')).items.length };
+    const ids = await addItems('DEMO-6', '10006', ['q']);
+    await eventually(() => property('DEMO-6'), (v) => (v as { total?: number } | undefined)?.total === had.six + 1, 'the first property of DEMO-6');
+    s.emu.restLog.clear();
+    const propertyPath = '/rest/api/3/issue/10006/properties';
+    const set = await fetch(`${s.emu.url}/_emu/api/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ rateLimit: { reason: 'jira-quota-tenant-based', retryAfterSeconds: 3, times: 1, path: propertyPath } }),
+    });
+    expect(set.status).toBe(200);
+    const token = await issueToken(s.emu, 'DEMO-6');
+    expect((await api(s.app.url, token, 'PATCH', `/api/checklists/10006/items/${ids[0]}`, { version: 1, checked: true })).status).toBe(200);
+
+    const writes = () => s.emu.restLog.list().filter((r) => r.method === 'PUT' && r.path.startsWith('/rest/api/3/issue/'));
+    const limited = await eventually(async () => writes().find((r) => r.status === 429), Boolean, 'the rate-limited property write');
+    // The quota is the site's: another issue's edit during the pause is saved too, and its write waits as well.
+    await addItems('DEMO-1', '10001', ['edited while Jira limits the site']);
+    await eventually(() => property('DEMO-6'), (v) => (v as { done?: number }).done === 1, 'the property after the reset');
+    await eventually(() => property('DEMO-1'), (v) => (v as { total?: number } | undefined)?.total === had.one + 1, 'the other issue after the reset');
+    // Nothing was sent to the site before the reset the product gave (Retry-After: 3 s).
+    const after = writes().filter((r) => Date.parse(r.at) > Date.parse(limited!.at));
+    expect(after.map((w) => w.path.slice(0, '/rest/api/3/issue/1000x'.length)).sort()).toEqual(['/rest/api/3/issue/10001', '/rest/api/3/issue/10006']);
+    for (const w of after) expect(Date.parse(w.at) - Date.parse(limited!.at), w.path).toBeGreaterThanOrEqual(3_000);
+    // The job waited (deferred, not a failure) and said why.
+    const deferred = s.app.output().split('\n').filter((l) => l.includes('job will be retried') && l.includes('"deferred":true'));
+    expect(deferred.length).toBeGreaterThan(0);
+  });
 });
