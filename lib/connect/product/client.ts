@@ -65,6 +65,11 @@ export interface ProductClientOptions {
    * pauses that scope for all.
    */
   rateLimits?: RateLimitState;
+  /**
+   * After an answer with `X-RateLimit-NearLimit: true` (under 20 % of a limit left), no call
+   * goes to that endpoint and method for this long (default 1000 ms, Jira's burst window; 0: off).
+   */
+  nearLimitPauseMs?: number;
   fetch?: FetchLike;
   /** Clock for token expiry and deadlines (tests). */
   now?: () => number;
@@ -132,6 +137,7 @@ export class ProductClient {
       log,
       observer: options.observer,
       limits: options.rateLimits ?? new MemoryRateLimitState(),
+      nearLimitPauseMs: options.nearLimitPauseMs ?? 1_000,
       sleep: options.sleep,
     };
   }

@@ -46,6 +46,8 @@ export interface PipelineDeps {
   observer?: ProductObserver;
   /** Rate-limit pauses (shared by every instance when backed by the database). */
   limits: RateLimitState;
+  /** How long an endpoint answered with `X-RateLimit-NearLimit: true` is left alone (0: never). */
+  nearLimitPauseMs: number;
   /** Waits `ms` (cancelled by `signal`); injectable for tests. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
@@ -187,6 +189,11 @@ export async function executeRequest<T>(
         const until = resumeAt(result.headers, deps.now());
         await deps.limits.pause({ key: scopeFor(kind, scopes), until, reason: reason?.trim().slice(0, 100) || 'status-429' });
         deps.log?.warn({ clientKey, method, path: pathOnly, limit: kind, reason: reason ?? undefined, resumeInMs: until - deps.now() }, 'product rate limit: pausing that scope');
+      } else if (deps.nearLimitPauseMs > 0 && result.headers.get('x-ratelimit-nearlimit')?.trim().toLowerCase() === 'true') {
+        // Under 20 % of a limit left: ease off that endpoint before Jira has to say no.
+        await deps.limits.pause({ key: scopes.burst, until: deps.now() + deps.nearLimitPauseMs, reason: 'near-limit' });
+        deps.observer?.nearLimit?.({ method });
+        deps.log?.debug?.({ clientKey, method, path: pathOnly }, 'product near its rate limit: easing off that endpoint');
       }
       if (!RETRYABLE_STATUSES.has(result.status) || ctx.attempt >= maxRetries) return result;
       const retryAfterMs = parseRetryAfter(result.headers.get('retry-after'), deps.now());

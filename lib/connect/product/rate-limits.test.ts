@@ -182,6 +182,38 @@ describe('the client under rate limits', () => {
     expect(sentAt).toEqual([T0 + 2_000]);
   });
 
+  it('eases off an endpoint that answered X-RateLimit-NearLimit: true, and only that endpoint', async () => {
+    const c = clock();
+    const { dir, sites: [a] } = await sites(1, c);
+    const ck = a!.site.clientKey;
+    const sentAt: { path: string; at: number }[] = [];
+    const waits: number[] = [];
+    const nearLimits: string[] = [];
+    const product = client(dir, a!, c, {
+      observer: { nearLimit: ({ method }) => nearLimits.push(method) },
+      sleep: async (ms: number) => {
+        waits.push(ms);
+        c.advance(ms);
+      },
+      fetch: (input, init) => {
+        sentAt.push({ path: new URL(String(input)).pathname, at: c.now() });
+        return fetch(input, init);
+      },
+    });
+    // A 200 with the warning (the fake answers a status fault with its headers; 200 is a success).
+    a!.inject({ status: 200, headers: { 'x-ratelimit-nearlimit': 'true' }, times: 1, pathPrefix: '/rest/test/echo/' });
+    await product.asApp(ck).get('/rest/test/echo/1');
+    expect(nearLimits).toEqual(['GET']);
+    await product.asApp(ck).get('/rest/test/echo-other');
+    await product.asApp(ck).get('/rest/test/echo/2');
+    expect(waits).toEqual([1_000]);
+    expect(sentAt.map((s) => [s.path, s.at - T0])).toEqual([
+      ['/rest/test/echo/1', 0],
+      ['/rest/test/echo-other', 0],
+      ['/rest/test/echo/2', 1_000],
+    ]);
+  });
+
   it('a retry after a 429 waits for the reset the product gave', async () => {
     const c = clock();
     const { dir, sites: [a] } = await sites(1, c);

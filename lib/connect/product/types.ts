@@ -69,4 +69,6 @@ export interface ProductObserver {
    * short lowercase token, else `other`), `status-429` or `status-503` otherwise.
    */
   retryWait?(e: { reason: string; status: number; delayMs: number }): void;
+  /** An answer said `X-RateLimit-NearLimit: true`: the client eases off that endpoint. */
+  nearLimit?(e: { method: string }): void;
 }
