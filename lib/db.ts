@@ -12,8 +12,8 @@ export type { Database };
  * PostgreSQL otherwise; migrations are applied before it is handed out. Opened once, by the
  * composition root.
  */
-export async function openAppDatabase(env: Pick<Env, 'DATABASE_URL' | 'DATA_DIR'>, log: Logger, onQuery?: (durationMs: number) => void): Promise<Database> {
-  const d = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: path.resolve(env.DATA_DIR), onQuery });
+export async function openAppDatabase(env: Pick<Env, 'DATABASE_URL' | 'DATA_DIR' | 'DATABASE_POOL_MAX'>, log: Logger, onQuery?: (durationMs: number) => void): Promise<Database> {
+  const d = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: path.resolve(env.DATA_DIR), poolMax: env.DATABASE_POOL_MAX, onQuery });
   log.info({ embedded: d.embedded, applied: d.appliedMigrations }, 'database ready');
   return d;
 }

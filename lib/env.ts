@@ -30,6 +30,8 @@ const schema = z.object({
   APP_VENDOR_NAME: z.string().min(1).default('Example Vendor'),
   APP_VENDOR_URL: z.url().default('https://example.com'),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  /** PostgreSQL connections one instance may open (instances × this must stay under the server's max_connections). */
+  DATABASE_POOL_MAX: int(1, 200).default(10),
   DATA_DIR: z.string().min(1).default('.data'),
   TENANT_SECRET_KEY: z
     .string()

@@ -56,6 +56,8 @@ export interface OpenOptions {
   dataDir: string;
   /** Skip migrations (tests that manage them themselves). */
   skipMigrations?: boolean;
+  /** PostgreSQL pool size of this process (default 10). */
+  poolMax?: number;
   /** Observes how long each query took, Prisma and raw SQL alike (metrics). */
   onQuery?: (durationMs: number) => void;
 }
@@ -92,7 +94,7 @@ const POOL_CONNECT_TIMEOUT_MS = 10_000;
 
 async function openPostgres(url: string, opts: OpenOptions): Promise<Database> {
   const [{ Pool }, { PrismaPg }] = await Promise.all([import('pg'), import('@prisma/adapter-pg')]);
-  const pool = new Pool({ connectionString: url, max: 10, connectionTimeoutMillis: POOL_CONNECT_TIMEOUT_MS });
+  const pool = new Pool({ connectionString: url, max: opts.poolMax ?? 10, connectionTimeoutMillis: POOL_CONNECT_TIMEOUT_MS });
   // An idle connection the server dropped (a restart, a failover) is an event, not a crash.
   pool.on('error', () => undefined);
   const known = (await loadMigrations()).map((m) => m.name);
