@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { alive } from '../../lib/db/embedded-lock';
 import { buildAppServer } from '../build-server';
 import { buildStandalone } from '../build-standalone';
 
@@ -152,15 +153,6 @@ export const nextBuild: Builder = async (root, spec) => {
     writeFileSync(path.join(dist, 'stack-build.log'), `${out}\nstandalone: ${traced} files traced from the app server, assembled in ${seconds.toFixed(1)} s\n`);
   }
 };
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** A directory lock (mkdir is atomic); a lock left by a dead process is taken over. */
 async function withLock<T>(lockDir: string, fn: () => Promise<T>, onWait: () => void): Promise<T> {
