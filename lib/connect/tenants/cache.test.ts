@@ -37,20 +37,62 @@ describe('TenantCache', () => {
     expect((await c.get('a'))!.tenant.sharedSecret).toBe('two');
   });
 
-  it('bad signatures cannot turn into a flood of reads: concurrent re-reads share one, fruitless ones go quiet', async () => {
+  it('bad signatures cannot turn into a flood of reads: at most one re-read per QUIET_MS per tenant, shared by its callers', async () => {
     const s = store();
     let t = 1_000_000;
-    const c = new TenantCache(s, { ttlMs: 60_000, now: () => t });
+    const slept: number[] = [];
+    const c = new TenantCache(s, {
+      ttlMs: 60_000,
+      now: () => t,
+      sleep: async (ms) => {
+        slept.push(ms);
+        t += ms;
+      },
+    });
     await c.get('a');
-    await Promise.all(Array.from({ length: 20 }, () => c.refresh('a')));
-    expect(s.reads).toBe(2);
-    for (let i = 0; i < 20; i++) await c.refresh('a');
-    t += QUIET_MS - 1;
-    await c.refresh('a');
-    expect(s.reads).toBe(2);
-    t += 1;
-    await c.refresh('a');
+    // Twenty at once: one read now, the other nineteen share one read after it (and after its quiet window).
+    const all = await Promise.all(Array.from({ length: 20 }, () => c.refresh('a')));
+    expect(all.every((r) => r?.tenant.sharedSecret === 'one')).toBe(true);
     expect(s.reads).toBe(3);
+    expect(slept).toEqual([QUIET_MS]);
+    // One after another, each waits out the quiet window of the last: reads never outpace the clock.
+    const start = t;
+    for (let i = 0; i < 20; i++) await c.refresh('a');
+    expect(s.reads).toBe(23);
+    expect(t - start).toBeGreaterThanOrEqual(20 * QUIET_MS);
+    expect(slept.every((ms) => ms > 0 && ms <= QUIET_MS)).toBe(true);
+  });
+
+  it('a re-read asked while a read is in flight answers from a read that started after it', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const s = store();
+    const slow: TenantSource = {
+      async find(clientKey) {
+        const secretAtStart = s.secret;
+        if (s.reads === 0) await gate;
+        s.reads++;
+        return { clientKey, sharedSecret: secretAtStart } as Tenant;
+      },
+    };
+    const c = new TenantCache(slow, { ttlMs: 60_000 });
+    const first = c.get('a'); // a read that started before the rotation
+    s.secret = 'two'; // stored by another instance meanwhile
+    const refreshed = c.refresh('a'); // a signature with the new secret failed against what is cached
+    release();
+    expect((await first)!.tenant.sharedSecret).toBe('one');
+    expect((await refreshed)!.tenant.sharedSecret).toBe('two');
+  });
+
+  it('a secret stored during the quiet window is seen by the next re-read (it waits, it does not answer stale)', async () => {
+    const s = store();
+    let t = 1_000_000;
+    const c = new TenantCache(s, { ttlMs: 60_000, now: () => t, sleep: async (ms) => void (t += ms) });
+    await c.get('a');
+    expect((await c.refresh('a'))!.tenant.sharedSecret).toBe('one'); // fruitless: quiet now
+    await new Promise((r) => setImmediate(r));
+    s.secret = 'two';
+    expect((await c.refresh('a'))!.tenant.sharedSecret).toBe('two');
   });
 
   it('invalidate forgets an entry', async () => {

@@ -18,11 +18,11 @@ interface Entry {
   value: Promise<CachedTenant | null>;
   expires: number;
   pending: boolean;
-  /** Until then, refresh() answers from this entry (a re-read just found nothing new). */
+  /** Until then no re-read of this tenant starts (a re-read just found nothing new). */
   quietUntil: number;
 }
 
-/** How long a re-read that found the same secret suppresses further re-reads of that tenant. */
+/** How long after a re-read that found the same secret the next re-read of that tenant waits. */
 export const QUIET_MS = 100;
 
 export interface TenantCacheOptions {
@@ -32,6 +32,8 @@ export interface TenantCacheOptions {
   /** Unknown clientKeys remembered (default 10 000): a token with a random `iss` costs one read, then none. */
   maxUnknown?: number;
   now?: () => number;
+  /** Waits before a re-read that must not start yet (tests inject one that moves `now`). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /**
@@ -45,6 +47,9 @@ export class TenantCache {
   private readonly entries = new Map<string, Entry>();
   private readonly unknown: LRUCache<string, true>;
   private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  /** Re-reads asked for while another read was in flight or quiet: one per tenant, shared. */
+  private readonly queued = new Map<string, Promise<CachedTenant | null>>();
   private readonly ttlMs: number;
   private readonly maxTenants: number;
 
@@ -56,6 +61,7 @@ export class TenantCache {
     this.ttlMs = o.ttlMs;
     this.maxTenants = o.maxTenants ?? 50_000;
     this.now = o.now ?? Date.now;
+    this.sleep = o.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.unknown = new LRUCache({ max: o.maxUnknown ?? 10_000, ttl: Math.max(o.ttlMs, 1), ...lruClock(o.now) });
   }
 
@@ -67,23 +73,36 @@ export class TenantCache {
   }
 
   /**
-   * Re-reads from the store. Concurrent callers share one read; after a re-read that found the
-   * same secret, further ones wait QUIET_MS, so a stream of bad signatures cannot turn into a
-   * stream of database reads, while a rotated secret is picked up on its first use.
+   * Re-reads from the store, for a signature that failed against the cached secret: the answer
+   * always comes from a read that started after this call, so a secret stored before the call
+   * (by another instance) is seen. Re-reads of one tenant are bounded: while a read is in flight,
+   * or within QUIET_MS after a re-read that found the same secret, callers share one queued read
+   * that starts once both are over. A stream of bad signatures thus costs at most one read per
+   * QUIET_MS per tenant (its callers wait for it), and a rotated secret is picked up on first use.
    */
   refresh(clientKey: string): Promise<CachedTenant | null> {
+    const waiting = this.queued.get(clientKey);
+    if (waiting) return waiting;
     const hit = this.entries.get(clientKey);
-    if (hit && (hit.pending || hit.quietUntil > this.now())) return hit.value;
-    const previous = hit?.value.catch(() => null);
-    const entry = this.load(clientKey);
-    void entry.value.then(
-      async (fresh) => {
-        const before = await previous;
-        if (!before || !fresh || before.tenant.sharedSecret === fresh.tenant.sharedSecret) entry.quietUntil = this.now() + QUIET_MS;
-      },
-      () => undefined,
-    );
-    return entry.value;
+    if (!hit || (!hit.pending && hit.quietUntil <= this.now())) return this.reread(clientKey, hit);
+    const next = (async () => {
+      try {
+        // The read in flight began before this call: it may predate what the caller saw.
+        await hit.value.catch(() => undefined);
+        const wait = hit.quietUntil - this.now();
+        if (wait > 0) await this.sleep(wait);
+      } finally {
+        this.queued.delete(clientKey);
+      }
+      return this.reread(clientKey, this.entries.get(clientKey));
+    })();
+    this.queued.set(clientKey, next);
+    return next;
+  }
+
+  private reread(clientKey: string, previous: Entry | undefined): Promise<CachedTenant | null> {
+    // No entry before: nothing to compare with, so a re-read that finds a tenant still goes quiet.
+    return this.load(clientKey, previous ? previous.value.catch(() => null) : Promise.resolve(null)).value;
   }
 
   invalidate(clientKey: string): void {
@@ -101,9 +120,20 @@ export class TenantCache {
     return { tenants: this.entries.size, unknown: this.unknown.size };
   }
 
-  private load(clientKey: string): Entry {
+  /**
+   * Starts a read. For a re-read (`before`: the entry it replaces), the entry goes quiet when the
+   * read found nothing new, before anyone awaiting it resumes.
+   */
+  private load(clientKey: string, before?: Promise<CachedTenant | null>): Entry {
     const entry: Entry = { value: Promise.resolve(null), expires: this.now() + this.ttlMs, pending: true, quietUntil: 0 };
-    entry.value = this.store.find(clientKey).then(async (tenant) => (tenant ? { tenant, key: await hmacKey(tenant.sharedSecret) } : null));
+    entry.value = this.store.find(clientKey).then(async (tenant) => {
+      const found = tenant ? { tenant, key: await hmacKey(tenant.sharedSecret) } : null;
+      if (before) {
+        const was = await before;
+        if (!was || !found || was.tenant.sharedSecret === found.tenant.sharedSecret) entry.quietUntil = this.now() + QUIET_MS;
+      }
+      return found;
+    });
     this.entries.set(clientKey, entry);
     entry.value.then(
       (found) => {
