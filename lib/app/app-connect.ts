@@ -44,7 +44,7 @@ export function createAppConnect(env: Env, log: Logger, db: Pick<Database, 'pris
       observer,
       // Rate-limit pauses in the database: every instance (and the next process after a restart)
       // leaves a limited scope alone until its reset.
-      rateLimits: new SqlRateLimitState(db.runner),
+      rateLimits: new SqlRateLimitState(db.runner, { onError: (err) => log.warn({ err: (err as Error).message }, 'rate-limit pauses: database unavailable, using this instance\'s own') }),
     },
   });
 }

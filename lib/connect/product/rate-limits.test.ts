@@ -264,6 +264,16 @@ describe('pauses shared by instances through the database', () => {
     expect(a!.requests.length).toBe(sent + 1);
   });
 
+  it('goes on with what this instance knows when the database does not answer', async () => {
+    const errors: unknown[] = [];
+    const down = { query: async () => Promise.reject(new Error('connect ECONNREFUSED')) };
+    const state = new SqlRateLimitState(down, { refreshMs: 0, onError: (e) => errors.push(e) });
+    await state.pause({ key: 'site:x', until: T0 + 5_000, reason: 'jira-quota-tenant-based' });
+    expect(await state.paused(['app', 'site:x'], T0)).toEqual({ key: 'site:x', until: T0 + 5_000, reason: 'jira-quota-tenant-based' });
+    expect(await state.paused(['app', 'site:y'], T0)).toBeNull();
+    expect(errors).toHaveLength(3);
+  });
+
   it('keeps the later pause when two instances record the same scope', async () => {
     const pg = await database();
     const s1: RateLimitState = new SqlRateLimitState(sqlOf(pg), { refreshMs: 0 });

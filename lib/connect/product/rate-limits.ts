@@ -151,7 +151,8 @@ CREATE TABLE "ConnectRateLimitPause" (
  * RATE_LIMIT_TABLE_SQL). Each instance also keeps the pauses it learnt in memory, so its own
  * calls never wait on a read; other instances' pauses are read at most every `refreshMs` per key
  * set (default 250 ms): an instance may send at most that long into a scope another instance just
- * saw paused, and that one request gets the same 429 and joins the pause.
+ * saw paused, and that one request gets the same 429 and joins the pause. When the database does
+ * not answer, each instance goes on with the pauses it knows (`onError` is told).
  */
 export class SqlRateLimitState implements RateLimitState {
   private readonly local = new MemoryRateLimitState();
@@ -159,7 +160,7 @@ export class SqlRateLimitState implements RateLimitState {
 
   constructor(
     private readonly sql: SqlClient,
-    private readonly opts: { refreshMs?: number; now?: () => number } = {},
+    private readonly opts: { refreshMs?: number; now?: () => number; onError?: (err: unknown) => void } = {},
   ) {}
 
   async paused(keys: readonly string[], now: number): Promise<Pause | null> {
@@ -168,11 +169,18 @@ export class SqlRateLimitState implements RateLimitState {
     const clock = (this.opts.now ?? Date.now)();
     let shared = this.read.get(id);
     if (!shared || clock - shared.at >= (this.opts.refreshMs ?? 250)) {
-      const rows = await this.sql.query<{ key: string; until: Date | string; reason: string }>(
-        `SELECT "key", "until", "reason" FROM "ConnectRateLimitPause" WHERE "key" = ANY($1::text[]) AND "until" > $2::timestamptz`,
-        [keys, new Date(now).toISOString()],
-      );
-      shared = { at: clock, pause: latest(rows.map((r) => ({ key: r.key, until: new Date(r.until).getTime(), reason: r.reason })), now) };
+      let pause: Pause | null = shared?.pause ?? null;
+      try {
+        const rows = await this.sql.query<{ key: string; until: Date | string; reason: string }>(
+          `SELECT "key", "until", "reason" FROM "ConnectRateLimitPause" WHERE "key" = ANY($1::text[]) AND "until" > $2::timestamptz`,
+          [keys, new Date(now).toISOString()],
+        );
+        pause = latest(rows.map((r) => ({ key: r.key, until: new Date(r.until).getTime(), reason: r.reason })), now);
+      } catch (err) {
+        // The database is away: go on with what this instance knows (a product call must not fail for it).
+        this.opts.onError?.(err);
+      }
+      shared = { at: clock, pause };
       if (this.read.size > 10_000) this.read.clear();
       this.read.set(id, shared);
     }
@@ -181,12 +189,17 @@ export class SqlRateLimitState implements RateLimitState {
 
   async pause(p: Pause): Promise<void> {
     await this.local.pause(p);
-    await this.sql.query(
-      `INSERT INTO "ConnectRateLimitPause" ("key", "until", "reason") VALUES ($1, $2::timestamptz, $3)
-       ON CONFLICT ("key") DO UPDATE SET "until" = GREATEST("ConnectRateLimitPause"."until", EXCLUDED."until"),
-         "reason" = CASE WHEN EXCLUDED."until" > "ConnectRateLimitPause"."until" THEN EXCLUDED."reason" ELSE "ConnectRateLimitPause"."reason" END`,
-      [p.key, new Date(p.until).toISOString(), p.reason],
-    );
+    try {
+      await this.sql.query(
+        `INSERT INTO "ConnectRateLimitPause" ("key", "until", "reason") VALUES ($1, $2::timestamptz, $3)
+         ON CONFLICT ("key") DO UPDATE SET "until" = GREATEST("ConnectRateLimitPause"."until", EXCLUDED."until"),
+           "reason" = CASE WHEN EXCLUDED."until" > "ConnectRateLimitPause"."until" THEN EXCLUDED."reason" ELSE "ConnectRateLimitPause"."reason" END`,
+        [p.key, new Date(p.until).toISOString(), p.reason],
+      );
+    } catch (err) {
+      // Kept in this instance; the others learn it from their own 429.
+      this.opts.onError?.(err);
+    }
   }
 
   /** Deletes pauses that ended before `before` (maintenance; a few rows per limited scope). */
