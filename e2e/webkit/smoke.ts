@@ -99,8 +99,16 @@ async function main(): Promise<void> {
       if (lang !== 'de') throw new Error(`html lang ${lang}`);
       // WebKit lets a cross-origin iframe take focus only after a user gesture: click, then type
       // with key actions (element "send keys" calls the field "not focusable" before that).
-      await session.click(await session.find('[data-testid="checklist-add-input"]'));
+      // (A click before the page has wired the field can leave focus elsewhere, and the keys then
+      // go nowhere: click until the field has focus, and check the text arrived before submitting.)
+      const input = await session.find('[data-testid="checklist-add-input"]');
+      const field = `document.querySelector('[data-testid="checklist-add-input"]')`;
+      await session.waitFor('the add field to take focus', async () => {
+        await session.click(input);
+        return session.execute<boolean>(`return document.activeElement === ${field}`);
+      });
       await session.keys('Safari engine item');
+      await session.waitFor('the typed text in the add field', () => session.execute<boolean>(`return ${field}.value === 'Safari engine item'`));
       await session.click(await session.find('[data-testid="checklist-add-submit"]'));
       await session.waitFor('the new item', async () => (await session.execute<string>('return document.body.innerText')).includes('Safari engine item'));
       await session.waitFor('the iframe to fit its content', () =>
