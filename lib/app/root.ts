@@ -6,6 +6,7 @@ import { PrismaForgeInstallations } from 'atlassian-connect-next/prisma';
 import { openAppDatabase, type Database } from '@/lib/db';
 import { readEnv, type Env } from '@/lib/env';
 import { createLogger, type Logger } from '@/lib/log';
+import { CHECKLIST_CHANGED, ChecklistReadCache } from '@/lib/checklists/read-cache';
 import { createChecklistRepository, type ChecklistRepository } from '@/lib/checklists/repository';
 import { createChecklistService, type ChecklistService } from '@/lib/checklists/service';
 import { personalDataReportJob } from '@/lib/gdpr/jobs';
@@ -77,7 +78,10 @@ async function build(): Promise<App> {
     : null;
 
   const settings = createSettingsService(createSettingsRepository(prisma, log), connect.onTenantChange);
-  const checklistRepo = createChecklistRepository(prisma);
+  // Panel reads from memory; the database announces every change to every instance.
+  const checklistCache = new ChecklistReadCache();
+  await db.listen(CHECKLIST_CHANGED, { notify: (p) => checklistCache.announced(p), state: (up) => checklistCache.listening(up) });
+  const checklistRepo = createChecklistRepository(prisma, checklistCache);
   const background = createAppJobs({ env, log, db, connect, checklists: checklistRepo });
   const checklists = createChecklistService({ repo: checklistRepo, settings, reads: connect.reads, progressChanged: background.scheduleIssueProperty });
   const jobs = createDataLifecycleJobs({

@@ -4,6 +4,7 @@ import type { ChecklistItem, Prisma, PrismaClient } from '@/lib/generated/prisma
 import { ConnectError } from 'atlassian-connect-next';
 import { positionBetween, renumbered } from './positions';
 import { propertyValue, type ChecklistPropertyValue } from './issue-property';
+import type { ChecklistReadCache } from './read-cache';
 
 /**
  * Checklist items, one row each, scoped by (clientKey, issueId). Every function takes the
@@ -44,11 +45,27 @@ export interface TenantDataSummary {
 
 export type ChecklistRepository = ReturnType<typeof createChecklistRepository>;
 
-/** Checklist items and states of every site; each function takes the tenant first. */
-export function createChecklistRepository(prisma: PrismaClient) {
+/**
+ * Checklist items and states of every site; each function takes the tenant first. With a read
+ * cache, the two reads of a panel (items, state) come from memory; every write here tells the
+ * cache once it is done (the database announces it to the other instances).
+ */
+export function createChecklistRepository(prisma: PrismaClient, cache?: ChecklistReadCache) {
   async function listItems(clientKey: string, issueId: string): Promise<ItemRow[]> {
-    return prisma.checklistItem.findMany({ where: { clientKey, issueId }, orderBy: ordered });
+    const load = () => prisma.checklistItem.findMany({ where: { clientKey, issueId }, orderBy: ordered });
+    return cache ? cache.read(clientKey, issueId, 'items', load) : load();
   }
+
+  /** `write`, then the cached copy of the issue's checklist goes (also when the write failed: it may have committed). */
+  const changing =
+    <A extends [clientKey: string, issueId: string, ...rest: any[]], R>(write: (...args: A) => Promise<R>) => // eslint-disable-line @typescript-eslint/no-explicit-any
+    async (...args: A): Promise<R> => {
+      try {
+        return await write(...args);
+      } finally {
+        cache?.changed(args[0], args[1]);
+      }
+    };
 
   /**
    * Marks the issue initialised and, only if this call did so, adds the template items. Two
@@ -192,7 +209,8 @@ export function createChecklistRepository(prisma: PrismaClient) {
 
   /** The issue's checklist state (null: never initialised) and its project as Jira last said (null: never moved). */
   async function issueState(clientKey: string, issueId: string): Promise<{ projectKey: string | null } | null> {
-    return prisma.checklistState.findUnique({ where: { clientKey_issueId: { clientKey, issueId } }, select: { projectKey: true } });
+    const load = () => prisma.checklistState.findUnique({ where: { clientKey_issueId: { clientKey, issueId } }, select: { projectKey: true } });
+    return cache ? cache.read(clientKey, issueId, 'state', load) : load();
   }
 
   /** Issues with a checklist, in pages (backfill, delete-all). */
@@ -217,14 +235,14 @@ export function createChecklistRepository(prisma: PrismaClient) {
 
   return {
     listItems,
-    initialiseFromTemplate,
-    createItem,
-    updateItem,
-    moveItem,
-    deleteItem,
+    initialiseFromTemplate: changing(initialiseFromTemplate),
+    createItem: changing(createItem),
+    updateItem: changing(updateItem),
+    moveItem: changing(moveItem),
+    deleteItem: changing(deleteItem),
     tenantSummary,
-    deleteIssueChecklist,
-    recordIssueProject,
+    deleteIssueChecklist: changing(deleteIssueChecklist),
+    recordIssueProject: changing(recordIssueProject),
     issueState,
     checklistIssues,
     issueProgress,

@@ -20,7 +20,23 @@ export interface Database {
   probe(timeoutMs: number): Promise<string[]>;
   /** Connections of PostgreSQL's pool (null for the embedded database, which has none). */
   poolStats(): { total: number; idle: number; waiting: number } | null;
+  /**
+   * LISTENs on `channel` (a lower-case identifier): `notify` gets each payload, `state` says
+   * whether notifications are being received (PostgreSQL: a connection of its own, reconnected
+   * with backoff; a change made while it was down is never announced, so `state(false)` means
+   * "trust nothing you derived from announcements"). Stops with the returned function or `close`.
+   */
+  listen(channel: string, h: ListenHandlers): Promise<() => Promise<void>>;
   close(): Promise<void>;
+}
+
+export interface ListenHandlers {
+  notify(payload: string): void;
+  state(up: boolean): void;
+}
+
+function checkChannel(channel: string): void {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(channel)) throw new Error(`not a channel name: ${channel}`);
 }
 
 /** The database did not answer a probe: `timeout` (no answer in time) or `unreachable` (an error). */
@@ -118,6 +134,7 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Database> {
     query: async <T,>(sql: string, params?: unknown[]) => (await pool.query(sql, params)).rows as T[],
   };
   const prisma = prismaClient(new PrismaPg(pool), opts.onQuery);
+  const listeners = new Set<() => Promise<void>>();
   return {
     prisma,
     embedded: false,
@@ -143,7 +160,17 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Database> {
         timeoutMs,
       ),
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    listen: async (channel, h) => {
+      checkChannel(channel);
+      const stop = await pgListener(url, channel, h);
+      listeners.add(stop);
+      return async () => {
+        listeners.delete(stop);
+        await stop();
+      };
+    },
     close: async () => {
+      await Promise.all([...listeners].map((stop) => stop()));
       await prisma.$disconnect();
       await pool.end();
     },
@@ -175,6 +202,16 @@ async function openEmbedded(opts: OpenOptions): Promise<Database> {
       runner: timedRunner(runner, opts.onQuery),
       probe: (timeoutMs) => withinDeadline(runner.query<{ migration_name: string }>(APPLIED_SQL).then((rows) => rows.map((r) => r.migration_name)), timeoutMs),
       poolStats: () => null,
+      // One connection, in this process: every notification of a committed change is delivered.
+      listen: async (channel, h) => {
+        checkChannel(channel);
+        const unlisten = await pg.listen(channel, h.notify);
+        h.state(true);
+        return async () => {
+          h.state(false);
+          await unlisten();
+        };
+      },
       close: async () => {
         await prisma.$disconnect();
         await pg.close();
@@ -185,4 +222,69 @@ async function openEmbedded(opts: OpenOptions): Promise<Database> {
     release();
     throw err;
   }
+}
+
+/** Backoff of the LISTEN connection's reconnects, and how often it is checked to be alive. */
+const LISTEN_RETRY_MS = [500, 1_000, 2_000, 5_000, 10_000, 30_000];
+const LISTEN_CHECK_MS = 15_000;
+
+/**
+ * A PostgreSQL connection of its own that LISTENs, outside the pool. A connection that fails,
+ * ends or stops answering its periodic check (a dead peer with no reset) reports `state(false)`
+ * and is replaced; `state(true)` once LISTEN is in place again.
+ */
+async function pgListener(url: string, channel: string, h: ListenHandlers): Promise<() => Promise<void>> {
+  const { Client } = await import('pg');
+  let stopped = false;
+  let current: InstanceType<typeof Client> | undefined;
+  let attempt = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let check: NodeJS.Timeout | undefined;
+
+  const down = (c: InstanceType<typeof Client>) => {
+    if (current !== c) return;
+    current = undefined;
+    clearInterval(check);
+    h.state(false);
+    c.end().catch(() => undefined);
+    if (!stopped) timer = setTimeout(connect, LISTEN_RETRY_MS[Math.min(attempt++, LISTEN_RETRY_MS.length - 1)]);
+  };
+
+  async function connect(): Promise<void> {
+    const c = new Client({ connectionString: url, connectionTimeoutMillis: POOL_CONNECT_TIMEOUT_MS, keepAlive: true });
+    c.on('error', () => down(c));
+    c.on('end', () => down(c));
+    c.on('notification', (m) => {
+      if (m.channel === channel) h.notify(m.payload ?? '');
+    });
+    current = c;
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${channel}`);
+    } catch {
+      down(c);
+      return;
+    }
+    if (stopped || current !== c) return;
+    attempt = 0;
+    h.state(true);
+    check = setInterval(() => {
+      const config: QueryConfig & { query_timeout: number } = { text: 'SELECT 1', query_timeout: LISTEN_CHECK_MS };
+      c.query(config).catch(() => down(c));
+    }, LISTEN_CHECK_MS);
+    check.unref();
+  }
+
+  await connect();
+  return async () => {
+    stopped = true;
+    clearTimeout(timer);
+    const c = current;
+    if (c) {
+      current = undefined;
+      clearInterval(check);
+      h.state(false);
+      await c.end().catch(() => undefined);
+    }
+  };
 }

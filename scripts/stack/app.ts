@@ -40,6 +40,8 @@ export interface StartAppOptions {
   stopGraceMs?: number;
   /** `app`: the app server (`npm start`); `next`: plain `next start` (the same routes, through Next). */
   server?: 'app' | 'next';
+  /** Flags for node itself, before the script (e.g. `--cpu-prof`, which NODE_OPTIONS refuses). */
+  nodeArgs?: string[];
 }
 
 export interface AppServer {
@@ -91,10 +93,12 @@ export async function startApp(opts: StartAppOptions = {}): Promise<AppServer> {
   // Either keeps idle connections longer than a client's fetch (undici closes its own after 4 s):
   // with Node's default 5 s, a client starved of CPU for a second reuses a socket the server has
   // just closed (ECONNRESET). The app server sets 65 s itself.
-  const argv =
-    (opts.server ?? 'app') === 'app'
+  const argv = [
+    ...(opts.nodeArgs ?? []),
+    ...((opts.server ?? 'app') === 'app'
       ? [path.join(ROOT, spec.distDir, 'app-server.mjs')]
-      : [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1', '--keepAliveTimeout', '65000'];
+      : [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1', '--keepAliveTimeout', '65000']),
+  ];
   const [cmd, args] = opts.cpus && hasTaskset ? ['taskset', ['-c', opts.cpus, process.execPath, ...argv]] : [process.execPath, argv];
   const env: NodeJS.ProcessEnv = {
     ...process.env,
