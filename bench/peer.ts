@@ -15,7 +15,7 @@
  * Rounds interleave ACE, app and bare for each path. Prints each round, the medians and the median
  * per-round ratios.
  *
- * Memory part (bench/peer/memory.ts): then, with those servers stopped, RSS of one fresh app
+ * Memory part (bench/peer/memory.ts): then, with those servers stopped, RSS and collected heap of one fresh app
  * instance after --memory-loads panel loads over --memory-tenants installed sites.
  *
  * Writes bench/results/peer.json; exits 1 when any request failed (a socket error or a status of
@@ -238,7 +238,12 @@ async function main(): Promise<void> {
     console.log(`  Connect-layer overhead (/general authenticated / its unauthenticated twin, req/s) ${args['no-overhead'] ? 'skipped' : fmt(r['page auth/open req/s'])}`);
     console.log(`  errors ${tp.errors}`);
   }
-  if (memory) console.log(`  memory: app RSS ${memory.endMB.toFixed(0)} MB after ${memory.loads} panel loads over ${memory.tenants} sites (peak ${memory.peakMB.toFixed(0)} MB, ${memory.bounded ? 'bounded' : 'NOT bounded'}), errors ${memory.errors}`);
+  if (memory) {
+    console.log(
+      `  memory: after ${memory.loads} panel loads over ${memory.tenants} sites, collected JS heap ${memory.heapEndMB.toFixed(1)} MB (${memory.secondHalfMB >= 0 ? '+' : ''}${memory.secondHalfMB.toFixed(1)} MB in the second half: ${memory.bounded ? 'bounded' : 'NOT bounded'}), ` +
+        `RSS ${memory.endMB.toFixed(0)} MB (peak ${memory.peakMB.toFixed(0)} MB), errors ${memory.errors}`,
+    );
+  }
 
   mkdirSync(path.join(root, 'bench/results'), { recursive: true });
   const out = path.join(root, 'bench/results/peer.json');

@@ -25,12 +25,25 @@ export const benchRoutes = {
     // The page JWT was signed for /panel/issue-ssr (the naive page's URL): verified as that URL.
     return (req, route) => verify(new Request(new URL(`/panel/issue-ssr${new URL(req.url).search}`, req.url), { headers: req.headers }), route);
   }),
+  /**
+   * The memory part of bench:peer (bench/peer/memory.ts): the JS heap after a full collection,
+   * when the instance runs with --expose-gc (404 otherwise). What the app retains, unlike RSS,
+   * which also holds heap V8 has not given back and the embedded database's memory.
+   */
+  heap: async () => {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (!gc) return new Response('Not found', { status: 404 });
+    gc();
+    const m = process.memoryUsage();
+    return Response.json({ heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, rss: m.rss }, { headers: { 'cache-control': 'no-store' } });
+  },
 } satisfies Record<string, NextRouteHandler>;
 
 export const benchRouteTable: readonly { method: string; path: string; handler: NextRouteHandler }[] = [
   { method: 'GET', path: '/bench/general', handler: benchRoutes.general },
   { method: 'GET', path: '/bench/api-context', handler: benchRoutes.apiContext },
   { method: 'GET', path: '/bench/page-context', handler: benchRoutes.pageContext },
+  { method: 'GET', path: '/bench/heap', handler: benchRoutes.heap },
 ];
 
 /** What the bench build's app server adds to lib/app/routes.ts's table (see server/extra-routes.ts). */

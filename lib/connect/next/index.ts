@@ -17,12 +17,22 @@ import { errorResponse, type RouteParams } from '../wrappers';
 export type NextRouteHandler = (req: Request, route: RouteParams) => Promise<Response>;
 
 export function lazy(build: () => NextRouteHandler | Promise<NextRouteHandler>): NextRouteHandler {
-  let handler: Promise<NextRouteHandler> | undefined;
+  let built: NextRouteHandler | undefined;
+  let building: Promise<NextRouteHandler> | undefined;
   return (req, route) => {
-    handler ??= Promise.resolve().then(build);
-    // A failed build (e.g. configuration) is retried by the next request rather than cached.
-    handler.catch(() => (handler = undefined));
-    return handler.then((h) => h(req, route));
+    // Once built, called directly: no promise hop on every request of a hot route.
+    if (built) return built(req, route);
+    building ??= Promise.resolve()
+      .then(build)
+      .then(
+        (h) => (built = h),
+        (err: unknown) => {
+          // A failed build (e.g. configuration) is retried by the next request rather than cached.
+          building = undefined;
+          throw err;
+        },
+      );
+    return building.then((h) => h(req, route));
   };
 }
 
