@@ -1,5 +1,5 @@
 /**
- * `npm run bench:profile -- [--route panel|api|general] [--duration 10]`: a CPU profile of the
+ * `npm run bench:profile -- [--route panel|api|general] [--duration 10] [--top 40] [--no-build]`: a CPU profile of the
  * app server under the bench:peer load of one route (wrk on core 1, the app pinned to core 0),
  * written to .tmp/profile/ and summarised as the top self-time functions. The tool behind the
  * measurements of issue 13: where a request's time goes.
@@ -14,7 +14,14 @@ import { apiRequests, FORWARDED_HTTPS, pagePaths } from './peer/pools';
 import { Cleanup } from './peer/servers';
 
 const { values: args } = parseArgs({
-  options: { route: { type: 'string', default: 'panel' }, duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '32' }, top: { type: 'string', default: '40' } },
+  options: {
+    route: { type: 'string', default: 'panel' },
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '32' },
+    top: { type: 'string', default: '40' },
+    rebuild: { type: 'boolean', default: false },
+    'no-build': { type: 'boolean', default: false },
+  },
 });
 
 interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number; children?: number[] }
@@ -57,7 +64,7 @@ function summarise(file: string, top: number, windowMs: number, stopMs: number):
 
 async function main(): Promise<void> {
   requireWrk();
-  await benchBuild({ noBuild: true });
+  await benchBuild({ rebuild: args.rebuild, noBuild: args['no-build'] });
   const dir = path.join(root, '.tmp/profile');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });

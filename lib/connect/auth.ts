@@ -124,7 +124,9 @@ async function verifyProductTokenFully(rt: ConnectRuntime, token: string): Promi
 
 function localeFor(rt: ConnectRuntime, req: Request, loc: string | null | undefined): string {
   const cfg = rt.config;
-  return pickLocale([loc ?? undefined, ...parseAcceptLanguage(req.headers.get('accept-language'))], cfg.supportedLocales, cfg.defaultLocale);
+  // The signed `loc` first; Accept-Language is parsed only when `loc` names no supported locale.
+  const signed = loc ? pickLocale([loc], cfg.supportedLocales, '') : '';
+  return signed || pickLocale(parseAcceptLanguage(req.headers.get('accept-language')), cfg.supportedLocales, cfg.defaultLocale);
 }
 
 /**
