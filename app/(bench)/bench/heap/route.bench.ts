@@ -1,0 +1,4 @@
+import { benchRoutes } from '@/bench/app/routes';
+
+export const dynamic = 'force-dynamic';
+export const GET = benchRoutes.heap;
