@@ -17,6 +17,7 @@ import { kindForStatus, productMessages, readBody, thrownToError, type FetchLike
 import type { UserTokenProvider } from './oauth';
 import type { TenantPolicyRegistry } from './policies';
 import { callScopes, limitKind, resumeAt, scopeFor, scopeKeys, type RateLimitState } from './rate-limits';
+import type { RatePacer } from './rate-pacer';
 import { IDEMPOTENT_METHODS, parseRetryAfter, RETRYABLE_STATUSES, retryDelayMs, type RetryOptions } from './retry-delay';
 import type { CallIdentity, ProductLogger, ProductObserver, ProductResponse, RequestOptions } from './types';
 
@@ -50,6 +51,8 @@ export interface PipelineDeps {
   nearLimitPauseMs: number;
   /** Waits `ms` (cancelled by `signal`); injectable for tests. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Budgets spent before sending (rate-pacer.ts); absent: only the reaction to 429s. */
+  pacer?: RatePacer;
 }
 
 const sleepFor = (ms: number, signal: AbortSignal) =>
@@ -182,7 +185,13 @@ export async function executeRequest<T>(
     const policy = retry(retryWhenScheduled, { maxAttempts: maxRetries, backoff: delayFromResult });
     return policy.execute(async (ctx) => {
       await gate();
+      // Pace first: spend this attempt's budgets (waiting within the deadline, or refusing) rather than earn a 429.
+      const paced = await deps.pacer?.admit(
+        { scopes, clientKey, method, path: pathOnly, query: url.searchParams, body: opts.body, init },
+        { now: deps.now, deadline, minAttemptMs: deps.minAttemptMs, signal, sleep: deps.sleep ?? sleepFor, onWait: (e) => deps.observer?.paced?.(e) },
+      );
       const result: Attempt = await breaker.execute(() => bulkhead.execute(attempt, signal), signal);
+      paced?.settle(result.status, result.headers, result.text);
       if (result.status === 429) {
         const reason = result.headers.get('ratelimit-reason');
         const kind = limitKind(reason);
