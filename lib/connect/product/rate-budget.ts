@@ -15,6 +15,8 @@ export interface BudgetStore {
   lease(key: string, windowStart: number, limit: number, want: number, min: number): Promise<number>;
   /** The product says at least `spent` of the window is gone (its own accounting): never lowers it. */
   raise(key: string, windowStart: number, spent: number): Promise<void>;
+  /** Gives back units an instance leased and will not spend (the product said fewer are left). */
+  release(key: string, windowStart: number, units: number): Promise<void>;
 }
 
 /** Budgets in this process only: the embedded database's single instance, and tests. */
@@ -40,6 +42,11 @@ export class MemoryBudgetStore implements BudgetStore {
   async raise(key: string, windowStart: number, spent: number): Promise<void> {
     const w = this.window(key, windowStart);
     if (w) w.spent = Math.max(w.spent, spent);
+  }
+
+  async release(key: string, windowStart: number, units: number): Promise<void> {
+    const w = this.windows.get(key);
+    if (w && w.start === windowStart) w.spent = Math.max(0, w.spent - units);
   }
 
   private window(key: string, start: number): { start: number; spent: number } | undefined {
@@ -104,6 +111,14 @@ export class SqlBudgetStore implements BudgetStore {
        WHERE b."windowStart" <= EXCLUDED."windowStart"`,
       [key, new Date(windowStart).toISOString(), Math.ceil(spent)],
     );
+  }
+
+  async release(key: string, windowStart: number, units: number): Promise<void> {
+    await this.sql.query(`UPDATE "ConnectRateBudget" SET "spent" = GREATEST(0, "spent" - $3::int) WHERE "key" = $1 AND "windowStart" = $2::timestamptz`, [
+      key,
+      new Date(windowStart).toISOString(),
+      Math.floor(units),
+    ]);
   }
 
   /** Deletes budgets whose window started before `before` (maintenance: one row per scope ever paced). */

@@ -92,7 +92,7 @@ export class RatePacer {
   private readonly store: BudgetStore;
   private readonly fallback = new MemoryBudgetStore();
   private readonly local = new Map<string, { start: number; available: number }>();
-  private readonly leasing = new Map<string, Promise<void>>();
+  private readonly leasing = new Map<string, Promise<'granted' | 'denied'>>();
   private readonly learnt = new Map<string, number>();
   private readonly synced = new Map<string, number>();
   private tier2 = false;
@@ -131,12 +131,15 @@ export class RatePacer {
       const budgets = this.budgets(call, estimate.points);
       const now = ctx.now();
       let short: Budget | undefined;
+      let raced = false;
       for (const b of budgets) {
         if (this.available(b, now) >= b.cost) continue;
-        await this.refill(b, now);
-        if (this.available(b, now) < b.cost) short ??= b;
+        // Only the store saying no makes the call short; a lease another call waited on (or took) means look again.
+        const got = await this.refill(b, now);
+        if (got === 'denied' && this.available(b, now) < b.cost) short ??= b;
+        else if (this.available(b, now) < b.cost) raced = true;
       }
-      if (!short && budgets.every((b) => this.available(b, now) >= b.cost)) {
+      if (!short && !raced && budgets.every((b) => this.available(b, now) >= b.cost)) {
         for (const b of budgets) this.slot(b, now).available -= b.cost;
         return { settle: (status, headers, text) => this.settle(call, budgets, ctx.now(), estimate.points, estimate.actual(status, text), status, headers) };
       }
@@ -166,10 +169,10 @@ export class RatePacer {
     return this.slot(b, now).available;
   }
 
-  /** One lease per key at a time; callers that find one under way wait for it and look again. */
-  private async refill(b: Budget, now: number): Promise<void> {
+  /** One lease per key at a time: 'raced' when another call's was under way (waited for, not asked). */
+  private async refill(b: Budget, now: number): Promise<'granted' | 'denied' | 'raced'> {
     const pending = this.leasing.get(b.key);
-    if (pending) return pending;
+    if (pending) return pending.then(() => 'raced' as const);
     const slot = this.slot(b, now);
     const need = Math.ceil(b.cost - slot.available);
     const want = Math.max(b.chunk, need);
@@ -185,6 +188,7 @@ export class RatePacer {
         }
       } else granted = this.fallback.leaseNow(b.key, slot.start, b.limit, want, need);
       slot.available += granted;
+      return granted > 0 ? ('granted' as const) : ('denied' as const);
     })().finally(() => this.leasing.delete(b.key));
     this.leasing.set(b.key, p);
     return p;
@@ -209,13 +213,20 @@ export class RatePacer {
       const key = `quota:${scopeKey}`;
       const start = Math.floor(at / HOUR) * HOUR;
       const slot = this.local.get(key);
-      if (slot && slot.start === start) slot.available = Math.min(slot.available, q.remaining);
-      // The product's count is the truth for the whole app: raise the shared one to it, at most once a second per pool.
-      if ((this.synced.get(key) ?? -Infinity) + 1_000 <= at && this.store !== this.fallback) {
-        this.synced.set(key, at);
-        this.store.raise(key, start, limit - q.remaining).catch((err: unknown) => this.opts.onError?.(err));
+      const store = this.store !== this.fallback && at >= this.storeDownUntil ? this.store : this.fallback;
+      if (slot && slot.start === start && slot.available > q.remaining) {
+        // More leased here than the product has left: keep what is left, give the rest back.
+        const surplus = Math.floor(slot.available - Math.max(0, q.remaining));
+        slot.available -= surplus;
+        if (surplus > 0) store.release(key, start, surplus).catch((err: unknown) => this.opts.onError?.(err));
       }
-      void this.fallback.raise(key, start, limit - q.remaining);
+      // The product's count is the truth for the whole app: the shared count is at least what it
+      // spent plus what this instance still holds (at most once a second per pool).
+      if ((this.synced.get(key) ?? -Infinity) + 1_000 <= at) {
+        this.synced.set(key, at);
+        const held = slot && slot.start === start ? Math.max(0, slot.available) : 0;
+        store.raise(key, start, limit - q.remaining + held).catch((err: unknown) => this.opts.onError?.(err));
+      }
     }
   }
 
