@@ -57,8 +57,10 @@ export interface PipelineDeps {
 
 const sleepFor = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(t), reject(signal.reason)), { once: true });
+    // The listener goes when the wait ends: a paced call may wait several times on one signal.
+    const onAbort = () => (clearTimeout(t), reject(signal.reason));
+    const t = setTimeout(() => (signal.removeEventListener('abort', onAbort), resolve()), ms);
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 
 /** A `RateLimit-Reason` as a bounded label: Atlassian's tokens are short, lowercase and hyphenated. */
@@ -199,8 +201,9 @@ export async function executeRequest<T>(
         await deps.limits.pause({ key: scopeFor(kind, scopes), until, reason: reason?.trim().slice(0, 100) || 'status-429' });
         deps.log?.warn({ clientKey, method, path: pathOnly, limit: kind, reason: reason ?? undefined, resumeInMs: until - deps.now() }, 'product rate limit: pausing that scope');
       } else if (deps.nearLimitPauseMs > 0 && result.headers.get('x-ratelimit-nearlimit')?.trim().toLowerCase() === 'true') {
-        // Under 20 % of a limit left: ease off that endpoint before Jira has to say no.
-        await deps.limits.pause({ key: scopes.burst, until: deps.now() + deps.nearLimitPauseMs, reason: 'near-limit' });
+        // Under 20 % of a limit left: ease off that endpoint before Jira has to say no. With pacing,
+        // the pacer eases off instead (it spreads what is left of the quota over the rest of its window).
+        if (!deps.pacer) await deps.limits.pause({ key: scopes.burst, until: deps.now() + deps.nearLimitPauseMs, reason: 'near-limit' });
         deps.observer?.nearLimit?.({ method });
         deps.log?.debug?.({ clientKey, method, path: pathOnly }, 'product near its rate limit: easing off that endpoint');
       }

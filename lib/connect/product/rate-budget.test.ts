@@ -36,6 +36,8 @@ async function sharedDatabase(): Promise<[SqlClient, SqlClient]> {
     const url = new URL(admin);
     url.pathname = `/${name}`;
     const pools = [new pg.Pool({ connectionString: url.toString(), max: 4 }), new pg.Pool({ connectionString: url.toString(), max: 4 })];
+    // DROP … WITH (FORCE) ends idle connections the pools may still hold.
+    for (const p of pools) p.on('error', () => undefined);
     await pools[0]!.query(RATE_BUDGET_TABLE_SQL);
     cleanups.push(async () => {
       await Promise.all(pools.map((p) => p.end()));

@@ -22,7 +22,10 @@ import type { CallScopes, LimitKind } from './rate-limits';
  * (W/w + 1)·n ≤ N (any W touches at most W/w + 1 windows), and inside a bucket of capacity L
  * refilled at L/s when w ≤ 0.5 s and n = L·w. Points are estimated per call (rate-costs.ts) and
  * corrected from the answer; the product's own accounting (`RateLimit`, `X-RateLimit-Remaining`)
- * corrects the shared budget, and its `RateLimit-Policy` replaces the limits assumed here.
+ * corrects the shared budget, and its `RateLimit-Policy` replaces the limits assumed here. Near a
+ * quota (under 20 % left, when `X-RateLimit-NearLimit` appears) the pacer eases off by spreading
+ * what is left over the rest of the hour (see `drip`); the pipeline's one-second endpoint pause on
+ * `NearLimit` is for clients without pacing.
  *
  * Shared by every instance through a {@link BudgetStore} (PostgreSQL in production), off the hot
  * path: an instance leases a chunk of a window (a hundredth of an hourly quota, a quarter of a
@@ -54,6 +57,7 @@ export const JIRA_ISSUE_WRITES = [
   { limit: 100, seconds: 30 },
 ] as const;
 const HOUR = 3_600_000;
+const DRIP_MS = 10_000;
 
 interface Budget {
   key: string;
@@ -62,6 +66,8 @@ interface Budget {
   limit: number;
   chunk: number;
   cost: number;
+  /** Refuse at once rather than wait for the next window (easing off: a caller serves its cache, a job comes back later). */
+  noWait?: boolean;
 }
 
 export interface PacedCall {
@@ -95,6 +101,8 @@ export class RatePacer {
   private readonly leasing = new Map<string, Promise<'granted' | 'denied'>>();
   private readonly learnt = new Map<string, number>();
   private readonly synced = new Map<string, number>();
+  /** What the product last said is left of each quota (its window, epoch ms). */
+  private readonly remaining = new Map<string, { windowStart: number; remaining: number }>();
   private tier2 = false;
   private storeDownUntil = 0;
 
@@ -102,15 +110,29 @@ export class RatePacer {
     this.store = opts.store ?? this.fallback;
   }
 
-  private budgets(call: PacedCall, points: number): Budget[] {
+  /**
+   * Easing off near a quota (the product says under 20 % is left, as `X-RateLimit-NearLimit`
+   * does): what is left is spread over the rest of the hour in 10 s drips, so the app keeps a
+   * trickle of calls for the whole hour instead of spending the rest at once and stopping. A call
+   * beyond the drip is refused at once, not held for the next one.
+   */
+  private drip(key: string, kind: LimitKind, limit: number, points: number, now: number): Budget[] {
+    const left = this.remaining.get(key);
+    const end = Math.floor(now / HOUR) * HOUR + HOUR;
+    if (!left || left.windowStart !== end - HOUR || left.remaining >= 0.2 * limit) return [];
+    const perDrip = Math.max(1, Math.floor((left.remaining * DRIP_MS) / Math.max(DRIP_MS, end - now)));
+    return [{ key: `${key}:drip`, kind, windowMs: DRIP_MS, limit: perDrip, chunk: 1, cost: points, noWait: true }];
+  }
+
+  private budgets(call: PacedCall, points: number, now: number): Budget[] {
     const s = call.scopes;
     const m = call.method.toUpperCase();
     const out: Budget[] = [];
     const app = this.tier2 ? null : (this.learnt.get(s.app) ?? (this.opts.appPointsPerHour === undefined ? 65_000 : this.opts.appPointsPerHour));
     const chunkOf = (limit: number) => Math.max(1, Math.ceil(limit * (this.opts.quotaChunk ?? 0.01)));
-    if (app) out.push({ key: `quota:${s.app}`, kind: 'app', windowMs: HOUR, limit: app, chunk: chunkOf(app), cost: points });
+    if (app) out.push({ key: `quota:${s.app}`, kind: 'app', windowMs: HOUR, limit: app, chunk: chunkOf(app), cost: points }, ...this.drip(`quota:${s.app}`, 'app', app, points, now));
     const site = this.learnt.get(s.site) ?? this.opts.sitePointsPerHour?.(call.clientKey) ?? null;
-    if (site) out.push({ key: `quota:${s.site}`, kind: 'site', windowMs: HOUR, limit: site, chunk: chunkOf(site), cost: points });
+    if (site) out.push({ key: `quota:${s.site}`, kind: 'site', windowMs: HOUR, limit: site, chunk: chunkOf(site), cost: points }, ...this.drip(`quota:${s.site}`, 'site', site, points, now));
     const perSecond = this.learnt.get(s.burst) ?? this.opts.burstPerSecond?.[m] ?? JIRA_BURST_PER_SECOND[m];
     if (perSecond) {
       const limit = Math.max(1, Math.floor(perSecond / 2));
@@ -128,8 +150,8 @@ export class RatePacer {
   async admit(call: PacedCall, ctx: PaceContext): Promise<PaceTicket> {
     const estimate = estimateCost(call.method, call.path, call.query, call.body);
     for (;;) {
-      const budgets = this.budgets(call, estimate.points);
       const now = ctx.now();
+      const budgets = this.budgets(call, estimate.points, now);
       let short: Budget | undefined;
       let raced = false;
       for (const b of budgets) {
@@ -145,7 +167,7 @@ export class RatePacer {
       }
       if (!short) continue; // another call took what a lease brought: look again
       const waitMs = Math.max(1, Math.floor(now / short.windowMs) * short.windowMs + short.windowMs - now);
-      const refused = now + waitMs + ctx.minAttemptMs > ctx.deadline;
+      const refused = short.noWait === true || now + waitMs + ctx.minAttemptMs > ctx.deadline;
       ctx.onWait?.({ limit: short.kind, waitMs, refused });
       if (refused) {
         throw new ProductApiError('rate_limited', `rate budget (${short.kind}) spent: not calling before it renews`, { ...call.init, retryAfterMs: waitMs, limit: short.kind });
@@ -212,6 +234,8 @@ export class RatePacer {
       if (q.remaining === undefined || !limit) continue;
       const key = `quota:${scopeKey}`;
       const start = Math.floor(at / HOUR) * HOUR;
+      if (this.remaining.size > 20_000) this.remaining.clear();
+      this.remaining.set(key, { windowStart: start, remaining: q.remaining });
       const slot = this.local.get(key);
       const store = this.store !== this.fallback && at >= this.storeDownUntil ? this.store : this.fallback;
       if (slot && slot.start === start && slot.available > q.remaining) {
