@@ -115,7 +115,7 @@ async function run(emu: Emulator, name: string, paced: boolean): Promise<RunResu
     pacing: paced ? {} : false,
     observer: {
       paced: (e) => void (waits[`${e.limit} ${e.refused ? 'refused' : 'waited'}`] = (waits[`${e.limit} ${e.refused ? 'refused' : 'waited'}`] ?? 0) + 1),
-      nearLimit: () => void (waits['near-limit pauses'] = (waits['near-limit pauses'] ?? 0) + 1),
+      nearLimit: () => void (waits['NearLimit answers'] = (waits['NearLimit answers'] ?? 0) + 1),
     },
     fetch: async (input, init) => {
       calls++;
