@@ -1,5 +1,5 @@
 import 'server-only';
-import { createConnect, SqlRateLimitState, type Connect, type ProductObserver } from 'atlassian-connect-next';
+import { createConnect, SqlBudgetStore, SqlRateLimitState, type Connect, type ProductObserver } from 'atlassian-connect-next';
 import { PrismaProductCacheStore, PrismaTenantStore } from 'atlassian-connect-next/prisma';
 import type { Database } from '@/lib/db';
 import type { Env } from '@/lib/env';
@@ -13,7 +13,7 @@ import { loadMasterKey } from './master-key';
  * The app's Connect instance from its configuration: built once by the composition root, and by
  * command-line tools that act for installed sites (`npm run backfill:properties`).
  */
-export function createAppConnect(env: Env, log: Logger, db: Pick<Database, 'prisma' | 'runner'>, observer?: ProductObserver): Connect {
+export function createAppConnect(env: Env, log: Logger, db: Pick<Database, 'prisma' | 'runner'> & Partial<Pick<Database, 'embedded'>>, observer?: ProductObserver): Connect {
   const { prisma } = db;
   return createConnect({
     app: appDefinition({ key: env.APP_KEY, name: env.APP_NAME, vendor: { name: env.APP_VENDOR_NAME, url: env.APP_VENDOR_URL } }),
@@ -45,6 +45,12 @@ export function createAppConnect(env: Env, log: Logger, db: Pick<Database, 'pris
       // Rate-limit pauses in the database: every instance (and the next process after a restart)
       // leaves a limited scope alone until its reset.
       rateLimits: new SqlRateLimitState(db.runner, { onError: (err) => log.warn({ err: (err as Error).message }, 'rate-limit pauses: database unavailable, using this instance\'s own') }),
+      // Pacing budgets: shared through PostgreSQL by every instance (leased in chunks, rate-pacer.ts);
+      // the embedded database has one instance, whose budgets stay in its memory.
+      pacing: {
+        ...(db.embedded ? {} : { store: new SqlBudgetStore(db.runner) }),
+        onError: (err) => log.warn({ err: (err as Error).message }, 'rate budgets: database unavailable, this instance paces alone'),
+      },
     },
   });
 }

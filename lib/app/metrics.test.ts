@@ -28,6 +28,8 @@ describe('createMetrics', () => {
     m.product.attempt!({ method: 'GET', status: 429, durationMs: 20 });
     m.product.attempt!({ method: 'PUT', error: 'timeout', durationMs: 5000 });
     m.product.retryWait!({ reason: 'jira-burst-based', status: 429, delayMs: 1500 });
+    m.product.paced!({ limit: 'app', waitMs: 3_000_000, refused: true });
+    m.product.paced!({ limit: 'burst', waitMs: 200, refused: false });
     m.dbQuery(3);
     m.job('issue-property', 'completed');
     m.collectFrom({
@@ -48,6 +50,8 @@ describe('createMetrics', () => {
       'connect_product_calls_total{method="PUT",status="timeout"} 1',
       'connect_product_retry_waits_total{reason="jira-burst-based"} 1',
       'connect_product_retry_wait_seconds_total{reason="jira-burst-based"} 1.5',
+      'connect_product_paced_total{limit="app",action="refused"} 1',
+      'connect_product_paced_total{limit="burst",action="waited"} 1',
       'app_db_query_duration_seconds_count 1',
       'app_jobs_total{queue="issue-property",outcome="completed"} 1',
       'connect_product_circuits{state="open"} 2',

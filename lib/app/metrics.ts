@@ -50,7 +50,8 @@ export function createMetrics(): AppMetrics {
   const productLatency = new Histogram({ name: 'connect_product_call_duration_seconds', help: 'Product call attempt duration', buckets: LATENCY_BUCKETS, registers: [registry] });
   const waits = new Counter({ name: 'connect_product_retry_waits_total', help: 'Waits before a product retry, by rate-limit reason (RateLimit-Reason, or status-429/503)', labelNames: ['reason'], registers: [registry] });
   const waitSeconds = new Counter({ name: 'connect_product_retry_wait_seconds_total', help: 'Time spent waiting before product retries, by reason', labelNames: ['reason'], registers: [registry] });
-  const nearLimit = new Counter({ name: 'connect_product_near_limit_total', help: 'Answers with X-RateLimit-NearLimit: true (the client then eases off that endpoint)', labelNames: ['method'], registers: [registry] });
+  const nearLimit = new Counter({ name: 'connect_product_near_limit_total', help: 'Answers with X-RateLimit-NearLimit: true (the client then eases off)', labelNames: ['method'], registers: [registry] });
+  const paced = new Counter({ name: 'connect_product_paced_total', help: 'Product calls held back by pacing because a rate budget was spent, by limit (burst, issue, site, app) and action (waited, refused: not sent)', labelNames: ['limit', 'action'], registers: [registry] });
   const queries = new Histogram({ name: 'app_db_query_duration_seconds', help: 'Database query duration (Prisma)', buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry] });
   const jobs = new Counter({ name: 'app_jobs_total', help: 'Job runs by queue and outcome', labelNames: ['queue', 'outcome'], registers: [registry] });
 
@@ -130,6 +131,7 @@ export function createMetrics(): AppMetrics {
         waitSeconds.inc({ reason: e.reason }, e.delayMs / 1000);
       },
       nearLimit: (e) => nearLimit.inc({ method: e.method }),
+      paced: (e) => paced.inc({ limit: e.limit, action: e.refused ? 'refused' : 'waited' }),
     },
     dbQuery: (ms) => queries.observe(ms / 1000),
     job: (queue, o) => jobs.inc({ queue, outcome: o }),

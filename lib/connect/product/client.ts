@@ -6,6 +6,7 @@ import { executeRequest, type PipelineDeps } from './pipeline';
 import { TenantPolicyRegistry, type BreakerEvent, type BreakerOptions, type BulkheadOptions } from './policies';
 import { ATLASSIAN_RETRY, type RetryOptions } from './retry-delay';
 import { MemoryRateLimitState, type RateLimitState } from './rate-limits';
+import { RatePacer, type PacingOptions } from './rate-pacer';
 import type { CallIdentity, ProductLogger, ProductObserver, ProductResponse, RequestOptions } from './types';
 
 /**
@@ -70,6 +71,13 @@ export interface ProductClientOptions {
    * goes to that endpoint and method for this long (default 1000 ms, Jira's burst window; 0: off).
    */
   nearLimitPauseMs?: number;
+  /**
+   * Pace before any 429 (rate-pacer.ts): every call spends from its budgets (endpoint burst, the
+   * issue's writes, the site's quota, the app-wide pool) and waits or is refused when one is
+   * spent. `false`: off (the client only reacts to 429s). Default: on, budgets in this process;
+   * give several instances one `SqlBudgetStore` (`{ store }`) so they share one budget.
+   */
+  pacing?: PacingOptions | RatePacer | false;
   fetch?: FetchLike;
   /** Clock for token expiry and deadlines (tests). */
   now?: () => number;
@@ -139,6 +147,7 @@ export class ProductClient {
       limits: options.rateLimits ?? new MemoryRateLimitState(),
       nearLimitPauseMs: options.nearLimitPauseMs ?? 1_000,
       sleep: options.sleep,
+      pacer: options.pacing === false ? undefined : options.pacing instanceof RatePacer ? options.pacing : new RatePacer(options.pacing),
     };
   }
 

@@ -20,6 +20,8 @@ export {
   type Pause,
   type RateLimitState,
 } from './rate-limits';
+export { RatePacer, JIRA_BURST_PER_SECOND, JIRA_ISSUE_WRITES, type PacingOptions } from './rate-pacer';
+export { MemoryBudgetStore, SqlBudgetStore, RATE_BUDGET_TABLE_SQL, type BudgetStore } from './rate-budget';
 export { SwrCache, type Cached, type SwrStore, type SwrCacheOptions, type SwrReadOptions, type SwrLoader } from './swr-cache';
 export {
   getIssue,

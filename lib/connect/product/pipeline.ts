@@ -17,6 +17,7 @@ import { kindForStatus, productMessages, readBody, thrownToError, type FetchLike
 import type { UserTokenProvider } from './oauth';
 import type { TenantPolicyRegistry } from './policies';
 import { callScopes, limitKind, resumeAt, scopeFor, scopeKeys, type RateLimitState } from './rate-limits';
+import type { RatePacer } from './rate-pacer';
 import { IDEMPOTENT_METHODS, parseRetryAfter, RETRYABLE_STATUSES, retryDelayMs, type RetryOptions } from './retry-delay';
 import type { CallIdentity, ProductLogger, ProductObserver, ProductResponse, RequestOptions } from './types';
 
@@ -50,12 +51,16 @@ export interface PipelineDeps {
   nearLimitPauseMs: number;
   /** Waits `ms` (cancelled by `signal`); injectable for tests. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Budgets spent before sending (rate-pacer.ts); absent: only the reaction to 429s. */
+  pacer?: RatePacer;
 }
 
 const sleepFor = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(t), reject(signal.reason)), { once: true });
+    // The listener goes when the wait ends: a paced call may wait several times on one signal.
+    const onAbort = () => (clearTimeout(t), reject(signal.reason));
+    const t = setTimeout(() => (signal.removeEventListener('abort', onAbort), resolve()), ms);
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 
 /** A `RateLimit-Reason` as a bounded label: Atlassian's tokens are short, lowercase and hyphenated. */
@@ -182,7 +187,13 @@ export async function executeRequest<T>(
     const policy = retry(retryWhenScheduled, { maxAttempts: maxRetries, backoff: delayFromResult });
     return policy.execute(async (ctx) => {
       await gate();
+      // Pace first: spend this attempt's budgets (waiting within the deadline, or refusing) rather than earn a 429.
+      const paced = await deps.pacer?.admit(
+        { scopes, clientKey, method, path: pathOnly, query: url.searchParams, body: opts.body, init },
+        { now: deps.now, deadline, minAttemptMs: deps.minAttemptMs, signal, sleep: deps.sleep ?? sleepFor, onWait: (e) => deps.observer?.paced?.(e) },
+      );
       const result: Attempt = await breaker.execute(() => bulkhead.execute(attempt, signal), signal);
+      paced?.settle(result.status, result.headers, result.text);
       if (result.status === 429) {
         const reason = result.headers.get('ratelimit-reason');
         const kind = limitKind(reason);
@@ -190,8 +201,9 @@ export async function executeRequest<T>(
         await deps.limits.pause({ key: scopeFor(kind, scopes), until, reason: reason?.trim().slice(0, 100) || 'status-429' });
         deps.log?.warn({ clientKey, method, path: pathOnly, limit: kind, reason: reason ?? undefined, resumeInMs: until - deps.now() }, 'product rate limit: pausing that scope');
       } else if (deps.nearLimitPauseMs > 0 && result.headers.get('x-ratelimit-nearlimit')?.trim().toLowerCase() === 'true') {
-        // Under 20 % of a limit left: ease off that endpoint before Jira has to say no.
-        await deps.limits.pause({ key: scopes.burst, until: deps.now() + deps.nearLimitPauseMs, reason: 'near-limit' });
+        // Under 20 % of a limit left: ease off that endpoint before Jira has to say no. With pacing,
+        // the pacer eases off instead (it spreads what is left of the quota over the rest of its window).
+        if (!deps.pacer) await deps.limits.pause({ key: scopes.burst, until: deps.now() + deps.nearLimitPauseMs, reason: 'near-limit' });
         deps.observer?.nearLimit?.({ method });
         deps.log?.debug?.({ clientKey, method, path: pathOnly }, 'product near its rate limit: easing off that endpoint');
       }

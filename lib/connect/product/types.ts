@@ -71,4 +71,6 @@ export interface ProductObserver {
   retryWait?(e: { reason: string; status: number; delayMs: number }): void;
   /** An answer said `X-RateLimit-NearLimit: true`: the client eases off that endpoint. */
   nearLimit?(e: { method: string }): void;
+  /** Pacing held a call back because a budget was spent: it waited `waitMs`, or was refused (not sent). */
+  paced?(e: { limit: 'burst' | 'issue' | 'site' | 'app'; waitMs: number; refused: boolean }): void;
 }
