@@ -9,4 +9,4 @@ export { FORGE_LIFECYCLE_PATHS, isForgeLifecycleEvent, type ForgeLifecycleEvent 
 export { appAri } from './app-id';
 export { verifyForgeInvocationToken, forgeJwks, FIT_ISSUER, type ForgeInvocation, type ForgeClaims, type ForgeJwksOptions } from './invocation-token';
 export type { ForgeInstallationStore, ForgeLink, SiteCandidate } from './installation-store';
-export type { ForgeHandler, ForgeRequestContext } from './wrappers';
+export type { ForgeHandler, ForgeProductCalls, ForgeRequestContext } from './wrappers';
