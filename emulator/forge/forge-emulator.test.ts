@@ -133,6 +133,14 @@ describe('emulator: a Forge-adopted site', () => {
     expect(calls.filter((c) => c.status === 200)).toHaveLength(2);
   });
 
+  it('the app never logged a token: no JWT, no Authorization value, no Forge token header anywhere in its output', () => {
+    const out = stack.appOutput();
+    expect(out).toMatch(/forge|product/i); // it did log (these calls, the 429 above)
+    expect(out).not.toMatch(/eyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]+/);
+    expect(out).not.toMatch(/Bearer\s+\S{20,}/);
+    expect(out).not.toMatch(/x-forge-oauth-(system|user)"?\s*[:=]\s*"?ey/i);
+  });
+
   it('sends no enabled/disabled any more, and the app keeps serving the site', async () => {
     const [disabled] = await emu.disable('jira');
     expect(disabled).toMatchObject({ event: 'disabled', skipped: 'suppressed by forge' });
