@@ -162,8 +162,9 @@ export class ProductClient {
    * Calls for a Forge-adopted site with the tokens of one Forge invocation (forge-auth.ts),
    * against the API base URL it named: `asApp()` with the system token, `asUser()` with the
    * user token (a ForgeTokenError when the invocation has none: never a call as the app).
-   * `clientKey` is the site's Connect tenant, so breaker, bulkhead, rate-limit pauses and caches
-   * are the same ones its Connect calls use.
+   * `clientKey` is the site's Connect tenant, so deadlines, retries, breaker, bulkhead and
+   * rate-limit pauses are the same ones its Connect calls use. The API base URL must be Atlassian's
+   * gateway (https://api.atlassian.com) or a host `isAllowedBaseUrl` accepts.
    */
   forge(clientKey: string, creds: ForgeCredentials): { asApp(): ProductRequester; asUser(): ProductRequester } {
     const allowed = this.options.isAllowedBaseUrl;
