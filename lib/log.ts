@@ -35,6 +35,8 @@ export function createLogger(level: string): Logger {
       paths: [
         'sharedSecret', '*.sharedSecret', 'jwt', '*.jwt', 'token', '*.token', 'authorization',
         '*.authorization', 'headers.authorization', 'req.headers.authorization', 'secret', '*.secret',
+        // Forge product tokens (https://developer.atlassian.com/platform/forge/remote/calling-product-apis/).
+        'headers["x-forge-oauth-system"]', 'headers["x-forge-oauth-user"]', 'req.headers["x-forge-oauth-system"]', 'req.headers["x-forge-oauth-user"]',
       ],
       censor: '[redacted]',
     },

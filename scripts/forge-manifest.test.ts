@@ -39,6 +39,10 @@ describe('npm run forge:manifest', () => {
     expect(m.remotes[0]!.baseUrl).toBe('https://checklists-staging.example.com');
     expect(m.app.id).toBe('ari:cloud:ecosystem::app/0b3f1a2c-4d5e-4f60-8a7b-9c0d1e2f3a4b');
     expect(validateForgeManifest(m).valid).toBe(true);
+    // The remote resolver gets both product tokens (lib/app/forge-remote.ts calls the product with them).
+    const mm = m as unknown as { modules: { endpoint: { key: string; auth?: object }[] }; permissions: { scopes: string[] } };
+    expect(mm.modules.endpoint.find((e) => e.key === 'forge-remote')?.auth).toEqual({ appSystemToken: { enabled: true }, appUserToken: { enabled: true } });
+    expect(mm.permissions.scopes).toEqual(expect.arrayContaining(['read:app-system-token', 'read:app-user-token']));
   });
 
   it('fails, writing nothing, without a Forge app id or with an http base URL', async () => {

@@ -3,6 +3,7 @@ import { FORGE_LIFECYCLE_PATHS, type ForgeLifecycleEvent } from 'atlassian-conne
 import type { EmulatorHandle } from '../lib/extension';
 import type { Product, Site } from '../lib/state';
 import { installationAri, newForgeKey, signInvocationToken, type ForgeKey } from './invocation-tokens';
+import { ForgeProductTokens } from './product-tokens';
 
 /**
  * A Forge-adopted ("Connect on Forge") site, as the platform behaves after adoption:
@@ -12,7 +13,9 @@ import { installationAri, newForgeKey, signInvocationToken, type ForgeKey } from
  * - `enabled`/`disabled` are no longer sent;
  * - automatic (minor) updates send nothing; a major version sends `avi:forge:upgraded:app`
  *   (https://developer.atlassian.com/platform/forge/events-reference/life-cycle/);
- * - remote calls carry `Authorization: Bearer <FIT>` signed by the emulator's own JWKS.
+ * - remote calls carry `Authorization: Bearer <FIT>` signed by the emulator's own JWKS, and the
+ *   product tokens `x-forge-oauth-system` / `x-forge-oauth-user` for the API base URL the FIT
+ *   names in `app.apiBaseUrl` (served by this emulator at `/ex/<product>/<cloudId>`, see gateway.ts).
  */
 
 export interface AdoptedState {
@@ -48,12 +51,39 @@ export class ForgeSide {
   keys: ForgeKey[] = [];
   readonly sites: Record<Product, AdoptedState> = { jira: { adopted: false, appVersion: '1.0.0' }, confluence: { adopted: false, appVersion: '1.0.0' } };
   readonly calls: ForgeCall[] = [];
+  readonly productTokens: ForgeProductTokens;
 
   constructor(
     private readonly emu: EmulatorHandle,
     appId?: string,
   ) {
     this.appId = appId ?? EMULATOR_FORGE_APP_ID;
+    this.productTokens = new ForgeProductTokens(() => emu.now());
+  }
+
+  /** The site's API base URL as Forge gives it to the remote (Atlassian's: `https://api.atlassian.com/ex/<product>/<cloudId>`). */
+  apiBaseUrl(site: Site): string {
+    return `${this.emu.url}/ex/${site.product}/${site.cloudId}`;
+  }
+
+  /**
+   * The product tokens of one invocation: a system token always (every endpoint of the app's
+   * manifest asks for it), a user token on UI invocations with a signed-in user who has access.
+   */
+  private async productTokenHeaders(site: Site, st: AdoptedState, accountId: string | undefined): Promise<Record<string, string>> {
+    const base = { installationId: st.installationId!, cloudId: site.cloudId, product: site.product };
+    const headers: Record<string, string> = { 'x-forge-oauth-system': await this.productTokens.issue({ ...base, kind: 'system' }) };
+    if (accountId && this.productTokens.hasAccess(site.cloudId, accountId)) {
+      headers['x-forge-oauth-user'] = await this.productTokens.issue({ ...base, kind: 'user', accountId });
+    }
+    return headers;
+  }
+
+  /** A product token as an invocation would carry it (tests of the gateway's checks). */
+  issueProductToken(product: Product, kind: 'system' | 'user', accountId?: string, ttlSeconds?: number): Promise<string> {
+    const site = this.emu.site(product);
+    const st = this.requireAdopted(product);
+    return this.productTokens.issue({ kind, installationId: st.installationId!, cloudId: site.cloudId, product, ...(kind === 'user' ? { accountId: accountId ?? this.emu.actingAccountId() } : {}) }, ttlSeconds);
   }
 
   async init(): Promise<void> {
@@ -88,6 +118,7 @@ export class ForgeSide {
       cloudId: site.cloudId,
       product: site.product,
       ...(ui ? { siteUrl: site.baseUrl, accountId: this.emu.actingAccountId() } : {}),
+      apiBaseUrl: this.apiBaseUrl(site),
       license: lic === 'absent' ? undefined : { isActive: lic !== 'none', isEvaluation: lic === 'evaluation' },
       module: ui ? { type: 'xen:macro', key: moduleKey } : { type: 'core:endpoint', key: moduleKey },
     });
@@ -102,6 +133,7 @@ export class ForgeSide {
         method: init.method,
         headers: {
           authorization: `Bearer ${await this.token(site, st, init.ui, init.moduleKey)}`,
+          ...(await this.productTokenHeaders(site, st, init.ui ? this.emu.actingAccountId() : undefined)),
           'content-type': 'application/json',
           'x-b3-traceid': randomUUID().replace(/-/g, '').slice(0, 16),
           'x-b3-spanid': randomUUID().replace(/-/g, '').slice(0, 16),
@@ -195,5 +227,6 @@ export class ForgeSide {
   reset(): void {
     for (const st of Object.values(this.sites)) Object.assign(st, { adopted: false, installationId: undefined, adoptedAt: undefined, appVersion: '1.0.0' });
     this.calls.length = 0;
+    this.productTokens.reset();
   }
 }

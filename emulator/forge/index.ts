@@ -3,18 +3,22 @@ import type { EmulatorExtension, EmulatorHandle } from '../lib/extension';
 import { esc, HttpError, readBody, readJson, redirect, sendJson } from '../lib/http';
 import type { Product } from '../lib/state';
 import { ForgeSide, type InvokeInput } from './adopted-site';
+import { handleGateway } from './gateway';
 
 /**
  * The emulator's Forge mode (loaded by emulator/lib/extension.ts): a site can be switched to the
  * Forge version of the app ("Connect on Forge"). Its JWKS is served at `/.well-known/jwks.json`;
  * run the app with FORGE_JWKS_URL pointing there and FORGE_APP_ID set to the emulator's app id
  * (EMU_FORGE_APP_ID, else FORGE_APP_ID, else EMULATOR_FORGE_APP_ID).
- * Actions: JSON `POST /_emu/ext/forge/api/{adopt|update|invoke|rotate-key}`, or the control page.
+ * Actions: JSON `POST /_emu/ext/forge/api/{adopt|update|invoke|rotate-key}`, or the control page;
+ * for tests of the API gateway (`/ex/<product>/<cloudId>`, gateway.ts): `issue-token`
+ * `{ product, kind: system|user, accountId?, ttlSeconds? }`, and `revoke-access` /
+ * `restore-access` `{ product, accountId }` (the account loses / regains access to the site).
  */
 
 const product = (v: unknown): Product => (v === 'confluence' ? 'confluence' : 'jira');
 
-async function run(forge: ForgeSide, action: string, b: Record<string, unknown>): Promise<unknown> {
+async function run(forge: ForgeSide, emuSite: EmulatorHandle['site'], action: string, b: Record<string, unknown>): Promise<unknown> {
   switch (action) {
     case 'adopt':
       return forge.adopt(product(b.product));
@@ -25,6 +29,18 @@ async function run(forge: ForgeSide, action: string, b: Record<string, unknown>)
       return forge.invoke(b as unknown as InvokeInput);
     case 'rotate-key':
       return { kid: await forge.rotateKey() };
+    case 'issue-token': {
+      const ttl = typeof b.ttlSeconds === 'number' ? b.ttlSeconds : undefined;
+      return { token: await forge.issueProductToken(product(b.product), b.kind === 'user' ? 'user' : 'system', typeof b.accountId === 'string' ? b.accountId : undefined, ttl) };
+    }
+    case 'revoke-access':
+    case 'restore-access': {
+      if (typeof b.accountId !== 'string') throw new HttpError(400, 'accountId required');
+      const cloudId = emuSite(product(b.product)).cloudId;
+      if (action === 'revoke-access') forge.productTokens.revokeAccess(cloudId, b.accountId);
+      else forge.productTokens.restoreAccess(cloudId, b.accountId);
+      return { accountId: b.accountId, access: action === 'restore-access' };
+    }
     default:
       throw new HttpError(404, `unknown Forge action ${action}`);
   }
@@ -67,6 +83,7 @@ export function createForgeExtension(emu: EmulatorHandle): EmulatorExtension {
       sendJson(res, 200, forge.jwks(), { 'cache-control': 'max-age=300' });
       return true;
     }
+    if (await handleGateway(forge, emu, req, res, url)) return true;
     if (!p.startsWith('/_emu/ext/forge/')) return false;
     if (req.method !== 'POST') throw new HttpError(405, 'POST only');
     const origin = req.headers.origin;
@@ -75,7 +92,7 @@ export function createForgeExtension(emu: EmulatorHandle): EmulatorExtension {
       const form = Object.fromEntries(new URLSearchParams(await readBody(req, 64 * 1024)));
       let msg: string;
       try {
-        const r = (await run(forge, form.action ?? '', form)) as { kind?: string; status?: number };
+        const r = (await run(forge, (p) => emu.site(p), form.action ?? '', form)) as { kind?: string; status?: number };
         msg = `forge ${form.action}: ${r.kind ?? ''} ${r.status ?? ''}`.trim();
       } catch (err) {
         msg = `forge ${form.action} failed: ${(err as Error).message}`;
@@ -85,7 +102,7 @@ export function createForgeExtension(emu: EmulatorHandle): EmulatorExtension {
     }
     const action = p.slice('/_emu/ext/forge/api/'.length);
     try {
-      sendJson(res, 200, await run(forge, action, (await readJson(req)) as Record<string, unknown>));
+      sendJson(res, 200, await run(forge, (p) => emu.site(p), action, (await readJson(req)) as Record<string, unknown>));
     } catch (err) {
       if (err instanceof HttpError) throw err;
       sendJson(res, 409, { error: (err as Error).message });

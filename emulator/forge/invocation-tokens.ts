@@ -35,6 +35,8 @@ export interface InvocationInput {
   /** `app.license`; omitted (as Forge does for free and non-production apps) when undefined. */
   license?: { isActive: boolean; isEvaluation?: boolean; type?: string };
   module?: { type: string; key: string };
+  /** `app.apiBaseUrl`: where the remote calls the product (default Atlassian's gateway for the site). */
+  apiBaseUrl?: string;
   ttlSeconds?: number;
   iatOffsetSeconds?: number;
   /** Overrides for negative tests. */
@@ -53,7 +55,7 @@ export async function signInvocationToken(input: InvocationInput): Promise<strin
   const now = Math.floor(Date.now() / 1000) + (input.iatOffsetSeconds ?? 0);
   const product = input.product ?? 'jira';
   const ari = `ari:cloud:ecosystem::app/${input.appId}`;
-  const apiBaseUrl = `https://api.atlassian.com/ex/${product}/${input.cloudId}`;
+  const apiBaseUrl = input.apiBaseUrl ?? `https://api.atlassian.com/ex/${product}/${input.cloudId}`;
   const envType = input.environment ?? 'PRODUCTION';
   const payload: Record<string, unknown> = {
     app: {

@@ -28,7 +28,13 @@ export type AuthFailure =
   | 'QSH_CONTEXT'
   | 'QSH_MISMATCH'
   | 'BEARER_UNKNOWN'
-  | 'BEARER_EXPIRED';
+  | 'BEARER_EXPIRED'
+  // Forge product tokens at the API gateway (emulator/forge/product-tokens.ts).
+  | 'FORGE_TOKEN_INVALID'
+  | 'FORGE_TOKEN_EXPIRED'
+  | 'FORGE_TOKEN_OTHER_SITE'
+  | 'FORGE_TOKEN_OTHER_INSTALLATION'
+  | 'FORGE_USER_NO_ACCESS';
 
 export class ProductAuthError extends Error {
   override name = 'ProductAuthError';

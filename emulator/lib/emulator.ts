@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SITE_TIME_ZONE, userByKey, type EmuUser } from './directory';
 import { createGdprExtension, PersonalDataReportingApi } from '../gdpr';
@@ -10,7 +10,7 @@ import * as lifecycle from './lifecycle';
 import { parseRateLimitFault } from './faults';
 import { OAuthTokens } from './oauth';
 import { RateLimiter } from './rate-limits/limiter';
-import { handleRequest } from './router';
+import { handleRequest, productRestRoute, type RestEntry } from './router';
 import { InstallKeysServer, newInstallKeyPair, type InstallKeyPair } from './signing';
 import {
   DEFAULT_SETTINGS,
@@ -164,6 +164,10 @@ export class Emulator implements EmulatorHandle {
 
   actingUser(viewer: Viewer = this.viewer): EmuUser | undefined {
     return userByKey(viewer.user);
+  }
+
+  serveProductRest(req: IncomingMessage, res: ServerResponse, url: URL, site: Site, rel: string, entry: RestEntry): Promise<void> {
+    return productRestRoute(this, req, res, url, site, rel, entry);
   }
 
   actingAccountId(): string | undefined {

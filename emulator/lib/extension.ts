@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { LifecycleEvent } from './lifecycle';
+import type { RestEntry } from './router';
 import type { Site } from './state';
 
 /**
@@ -45,6 +46,13 @@ export interface EmulatorHandle {
   actingAccountId(): string | undefined;
   /** A line for the emulator's log (stderr, or where its owner sends it). */
   log(line: string): void;
+  /** Milliseconds since the epoch, as the emulator tells time. */
+  now(): number;
+  /**
+   * Answers a request to a site's REST API that came in another way (e.g. the Forge API
+   * gateway) with its own caller check: same faults, rate limits, permissions and REST log.
+   */
+  serveProductRest(req: IncomingMessage, res: ServerResponse, url: URL, site: Site, rel: string, entry: RestEntry): Promise<void>;
 }
 
 const FORGE_ENTRY = path.join(__dirname, '..', 'forge', 'index.ts');

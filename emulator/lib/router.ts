@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ProductAuthError, verifyAppRequest } from './app-auth';
+import { ProductAuthError, verifyAppRequest, type Principal } from './app-auth';
 import { handleBridge } from './bridge';
 import { handleControlApi, handleControlForm } from './control-api';
 import type { Emulator } from './emulator';
@@ -8,7 +8,7 @@ import { HttpError, readBody, send, sendJson } from './http';
 import { handleTokenRequest } from './oauth';
 import { admitAppCall } from './rate-limits/gate';
 import { productRest } from './rest';
-import type { Site } from './state';
+import type { RestRecord, Site } from './state';
 import { serveStatic, serveVendor } from './static';
 import { handleProductPage } from '../pages/routes';
 
@@ -78,25 +78,40 @@ async function oauthToken(emu: Emulator, req: IncomingMessage, res: ServerRespon
   sendJson(res, out.status, out.body, { pragma: 'no-cache' });
 }
 
-async function productRestRoute(emu: Emulator, req: IncomingMessage, res: ServerResponse, url: URL, site: Site, rel: string): Promise<void> {
+/**
+ * Another way in to a site's REST API (the Forge API gateway, emulator/forge): its own caller
+ * check, the same faults, rate limits, permission checks and log.
+ */
+export interface RestEntry {
+  /** The caller, or a ProductAuthError (401 with its code). */
+  verify(authorization: string | undefined): Promise<Principal>;
+  /** Shown in the REST log's `auth` column. */
+  auth: RestRecord['auth'];
+  /** `WWW-Authenticate` of a 401. */
+  challenge: string;
+}
+
+export async function productRestRoute(emu: Emulator, req: IncomingMessage, res: ServerResponse, url: URL, site: Site, rel: string, entry?: RestEntry): Promise<void> {
   const method = (req.method ?? 'GET').toUpperCase();
   const record = { at: new Date().toISOString(), method, path: rel + url.search.replace(/([?&]jwt=)[^&]*/, '$1…'), auth: 'none' as const };
   // The site answers only at its current address; after a rename the old one is gone.
-  if (url.host !== new URL(site.baseUrl).host) {
+  if (!entry && url.host !== new URL(site.baseUrl).host) {
     emu.restLog.push({ ...record, status: 404, error: 'wrong host for this site' });
     return sendJson(res, 404, { errorMessages: [`This site is now at ${site.baseUrl}`], errors: {} });
   }
   const fault = await injectFault(emu.faults, rel, res, emu.now());
   if (fault) return emu.restLog.push({ ...record, status: fault === 'refuse' ? 0 : Number(fault), fault });
   const authorization = req.headers.authorization;
-  const auth = /^bearer\s/i.test(authorization ?? '') ? 'bearer' : /^jwt\s/i.test(authorization ?? '') ? 'jwt' : 'none';
+  const auth = entry?.auth ?? (/^bearer\s/i.test(authorization ?? '') ? 'bearer' : /^jwt\s/i.test(authorization ?? '') ? 'jwt' : 'none');
   let caller;
   try {
-    caller = await verifyAppRequest({ method, url, authorization, site, tokens: emu.tokens, leewaySeconds: emu.settings.leewaySeconds });
+    caller = entry
+      ? await entry.verify(authorization)
+      : await verifyAppRequest({ method, url, authorization, site, tokens: emu.tokens, leewaySeconds: emu.settings.leewaySeconds });
   } catch (err) {
     if (!(err instanceof ProductAuthError)) throw err;
     emu.restLog.push({ ...record, auth, status: 401, error: `${err.code}: ${err.message}` });
-    return sendJson(res, 401, { errorMessages: [err.message], errors: {}, code: err.code }, { 'www-authenticate': 'JWT realm="Atlassian"' });
+    return sendJson(res, 401, { errorMessages: [err.message], errors: {}, code: err.code }, { 'www-authenticate': entry?.challenge ?? 'JWT realm="Atlassian"' });
   }
   const gate = admitAppCall(emu.rateLimits, site, method, rel, res);
   if ('refused' in gate) return emu.restLog.push({ ...record, auth, status: 429, error: `rate limited: ${gate.refused}` });

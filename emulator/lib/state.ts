@@ -136,7 +136,7 @@ export interface RestRecord {
   at: string;
   method: string;
   path: string;
-  auth: 'jwt' | 'bearer' | 'bridge' | 'none';
+  auth: 'jwt' | 'bearer' | 'bridge' | 'forge' | 'none';
   accountId?: string;
   status: number;
   fault?: string;

@@ -129,6 +129,26 @@ describe('a Forge token presented to the Connect routes', () => {
   });
 });
 
+describe('site keying on the Forge path', () => {
+  it('a Forge reinstall (new installation id) keeps the site: the same Connect tenant (clientKey keys all its data), the new installation recorded', async () => {
+    const s = newSite();
+    expect((await sendLifecycle(app.url, keys, s, 'installed')).status).toBe(204);
+    const first = installationAri();
+    const as = async (inst: string) => (await (await call('/forge/remote', `Bearer ${await signInvocationToken({ key, appId: APP_ID, installationId: inst, cloudId: s.cloudId })}`)).json()) as Record<string, unknown>;
+    expect(await as(first)).toMatchObject({ clientKey: s.clientKey, installationId: first });
+    // Uninstalled and installed again on Forge: a new installation id, the same site (cloud id).
+    const second = installationAri();
+    expect((await call('/forge/lifecycle/installed', `Bearer ${await signInvocationToken({ key, appId: APP_ID, installationId: second, cloudId: s.cloudId })}`)).status).toBe(204);
+    expect(await as(second)).toMatchObject({ clientKey: s.clientKey, installationId: second, site: { baseUrl: s.baseUrl, active: true } });
+    // Another site's installation never lands on this tenant.
+    const other = newSite();
+    expect((await sendLifecycle(app.url, keys, other, 'installed')).status).toBe(204);
+    expect(await as(installationAri())).toMatchObject({ clientKey: s.clientKey });
+    const otherInst = installationAri();
+    expect((await (await call('/forge/remote', `Bearer ${await signInvocationToken({ key, appId: APP_ID, installationId: otherInst, cloudId: other.cloudId })}`)).json()) as object).toMatchObject({ clientKey: other.clientKey });
+  });
+});
+
 describe('lifecycle after adoption, over HTTP', () => {
   it('a Forge lifecycle event links a new installation without a Connect `installed`; a disabled tenant is still served', async () => {
     const adopted = newSite();

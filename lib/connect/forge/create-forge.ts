@@ -39,6 +39,7 @@ export function createForge(connect: Connect, o: ForgeOptions): Forge {
     installations: o.installations,
     appId: o.appId,
     environment: o.environment,
+    product: connect.product,
   });
   return {
     withForgeAuth: (handler) => w.withForgeAuth(handler),

@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildDescriptor, type AppDefinition } from '../descriptor';
 import { appAri } from './app-id';
-import { buildForgeManifest, forgeScope, type ForgeManifest } from './manifest';
+import { buildForgeManifest, FORGE_TOKEN_SCOPES, forgeScope, type ForgeManifest } from './manifest';
 import { forgeManifestPackageFile, renderManifestYaml, validateForgeManifest } from './tooling';
 import { FORGE_LIFECYCLE_PATHS } from './lifecycle-paths';
 
@@ -52,7 +52,7 @@ const def: AppDefinition = {
     ],
   },
 };
-const manifest = buildForgeManifest(def, { appId: APP_ID, product: 'jira', baseUrl: BASE_URL });
+const manifest = buildForgeManifest(def, { appId: APP_ID, product: 'jira', baseUrl: BASE_URL, remoteEndpoints: [{ key: 'forge-remote', path: '/forge/remote' }] });
 const descriptor = buildDescriptor(def, BASE_URL) as {
   key: string;
   scopes: string[];
@@ -130,7 +130,7 @@ describe('Connect-on-Forge manifest', () => {
   });
 
   it('maps exactly the descriptor scopes, each to a scope @forge/manifest knows', () => {
-    expect(manifest.permissions.scopes).toEqual(descriptor.scopes.map((s) => `${s.toLowerCase().replace(/_/g, '-')}:connect-jira`));
+    expect(manifest.permissions.scopes).toEqual([...descriptor.scopes.map((s) => `${s.toLowerCase().replace(/_/g, '-')}:connect-jira`), 'read:app-system-token', 'read:app-user-token']);
     for (const s of manifest.permissions.scopes) expect(shippedScopes, s).toContain(s);
   });
 
@@ -149,13 +149,42 @@ describe('Connect-on-Forge manifest', () => {
       { key: 'forge-installed', events: ['avi:forge:installed:app'], endpoint: 'forge-installed-remote' },
       { key: 'forge-upgraded', events: ['avi:forge:upgraded:app'], endpoint: 'forge-upgraded-remote' },
     ]);
-    expect(manifest.modules?.endpoint).toEqual([
-      { key: 'forge-installed-remote', remote: 'connect', route: { path: FORGE_LIFECYCLE_PATHS.installed } },
-      { key: 'forge-upgraded-remote', remote: 'connect', route: { path: FORGE_LIFECYCLE_PATHS.upgraded } },
+    // Lifecycle events have no user: the system token only.
+    expect(manifest.modules?.endpoint.slice(1)).toEqual([
+      { key: 'forge-installed-remote', remote: 'connect', route: { path: FORGE_LIFECYCLE_PATHS.installed }, auth: { appSystemToken: { enabled: true } } },
+      { key: 'forge-upgraded-remote', remote: 'connect', route: { path: FORGE_LIFECYCLE_PATHS.upgraded }, auth: { appSystemToken: { enabled: true } } },
     ]);
     const plain = buildForgeManifest(def, { appId: APP_ID, product: 'jira', baseUrl: BASE_URL, forgeLifecycle: false });
     expect(plain.modules).toBeUndefined();
+    expect(plain.permissions.scopes).toEqual(['read:connect-jira']);
     expect(validateForgeManifest(plain).valid).toBe(true);
+  });
+
+  it('asks Forge for both product tokens on the remote resolver endpoint, with their scopes', () => {
+    expect(manifest.modules?.endpoint[0]).toEqual({
+      key: 'forge-remote',
+      remote: 'connect',
+      route: { path: '/forge/remote' },
+      auth: { appSystemToken: { enabled: true }, appUserToken: { enabled: true } },
+    });
+    expect(shippedScopes).toContain(FORGE_TOKEN_SCOPES.system);
+    expect(shippedScopes).toContain(FORGE_TOKEN_SCOPES.user);
+    const only = buildForgeManifest(def, { appId: APP_ID, product: 'jira', baseUrl: BASE_URL, forgeLifecycle: false, remoteEndpoints: [{ key: 'r', path: '/r' }] });
+    expect(only.modules).toEqual({ endpoint: [expect.objectContaining({ key: 'r' })] });
+    expect(validateForgeManifest(only)).toEqual({ valid: true, errors: [] });
+    expect(() => buildForgeManifest(def, { appId: APP_ID, product: 'jira', baseUrl: BASE_URL, remoteEndpoints: [{ key: 'a b', path: '/r' }] })).toThrow(/endpoint key/);
+  });
+
+  it('refuses a manifest whose endpoint asks for a token without its scope (Forge would send none)', () => {
+    const noUser = structuredClone(manifest);
+    noUser.permissions.scopes = noUser.permissions.scopes.filter((s) => s !== FORGE_TOKEN_SCOPES.user);
+    expect(validateForgeManifest(noUser)).toEqual({ valid: false, errors: ['/modules/endpoint/0 asks for appUserToken without the read:app-user-token scope'] });
+    const noSystem = structuredClone(manifest);
+    noSystem.permissions.scopes = noSystem.permissions.scopes.filter((s) => s !== FORGE_TOKEN_SCOPES.system);
+    expect(validateForgeManifest(noSystem).errors).toHaveLength(3);
+    const badShape = structuredClone(manifest) as unknown as { modules: { endpoint: { auth: unknown }[] } };
+    badShape.modules.endpoint[0]!.auth = { appSystemToken: true };
+    expect(validateForgeManifest(badShape).valid).toBe(false);
   });
 
   it('builds a Confluence manifest with -confluence scopes and refuses modules the product lacks', () => {
@@ -171,7 +200,7 @@ describe('Connect-on-Forge manifest', () => {
       },
     };
     const m: ForgeManifest = buildForgeManifest(conf, { appId: APP_ID, product: 'confluence', baseUrl: `${BASE_URL}/` });
-    expect(m.permissions.scopes).toEqual(['read:connect-confluence', 'write:connect-confluence']);
+    expect(m.permissions.scopes).toEqual(['read:connect-confluence', 'write:connect-confluence', 'read:app-system-token']);
     expect(Object.keys(m.connectModules).sort()).toEqual(['confluence:dynamicContentMacros', 'confluence:lifecycle', 'confluence:webhooks']);
     expect(m.remotes[0]!.baseUrl).toBe(BASE_URL);
     expect(validateForgeManifest(m).valid).toBe(true);

@@ -23,6 +23,12 @@ import { FORGE_LIFECYCLE_PATHS, type ForgeLifecycleEvent } from './lifecycle-pat
  *   (out/scopes/shipyard-scopes.json); lib/connect/forge/manifest.test.ts checks against both.
  * - https://developer.atlassian.com/platform/forge/remote/sending-product-events/ (lifecycle
  *   events delivered to a remote through `trigger` + `endpoint` modules)
+ * - https://developer.atlassian.com/platform/forge/remote/calling-product-apis/ and
+ *   https://developer.atlassian.com/platform/forge/manifest-reference/scopes-forge/: an endpoint's
+ *   `auth.appSystemToken` / `auth.appUserToken` make Forge send `x-forge-oauth-system` /
+ *   `x-forge-oauth-user` with each call, given the scopes `read:app-system-token` /
+ *   `read:app-user-token`. The schema (`EndpointAuth`) spells them `{ enabled: true }`. Events and
+ *   lifecycle triggers have no user, so their endpoints ask for the system token only.
  */
 
 export type ForgeProduct = Product;
@@ -45,7 +51,27 @@ export interface ForgeManifestOptions {
    * remote with a Forge invocation token. Paths default to FORGE_LIFECYCLE_PATHS; false: none.
    */
   forgeLifecycle?: false | Partial<Record<ForgeLifecycleEvent, string>>;
+  /**
+   * Remote resolver endpoints (invokeRemote from a UI module): each gets both product tokens,
+   * so the remote can call the product as the app and as the calling user.
+   */
+  remoteEndpoints?: { key: string; path: string }[];
 }
+
+export interface ForgeEndpointAuth {
+  appSystemToken?: { enabled: boolean };
+  appUserToken?: { enabled: boolean };
+}
+
+export interface ForgeEndpoint {
+  key: string;
+  remote: string;
+  route: { path: string };
+  auth?: ForgeEndpointAuth;
+}
+
+/** Forge scopes that let the platform hand the remote its product tokens. */
+export const FORGE_TOKEN_SCOPES = { system: 'read:app-system-token', user: 'read:app-user-token' } as const;
 
 export interface ForgeManifest {
   app: {
@@ -58,8 +84,8 @@ export interface ForgeManifest {
   permissions: { scopes: string[] };
   connectModules: Record<string, Record<string, unknown>[]>;
   modules?: {
-    trigger: { key: string; events: string[]; endpoint: string }[];
-    endpoint: { key: string; remote: string; route: { path: string } }[];
+    trigger?: { key: string; events: string[]; endpoint: string }[];
+    endpoint: ForgeEndpoint[];
   };
 }
 
@@ -134,14 +160,23 @@ export function buildForgeManifest(def: AppDefinition, opts: ForgeManifestOption
     connectModules,
   };
 
+  const endpoint: ForgeEndpoint[] = [];
+  const both: ForgeEndpointAuth = { appSystemToken: { enabled: true }, appUserToken: { enabled: true } };
+  for (const e of opts.remoteEndpoints ?? []) {
+    if (!MODULE_KEY.test(e.key)) throw new Error(`endpoint key ${e.key} must match ${MODULE_KEY}`);
+    if (!e.path.startsWith('/')) throw new Error(`endpoint ${e.key}: route path must start with "/"`);
+    endpoint.push({ key: e.key, remote, route: { path: e.path }, auth: both });
+  }
   if (opts.forgeLifecycle !== false) {
     const paths = { ...FORGE_LIFECYCLE_PATHS, ...opts.forgeLifecycle };
     const events = Object.keys(paths) as ForgeLifecycleEvent[];
-    manifest.modules = {
-      trigger: events.map((e) => ({ key: `forge-${e}`, events: [`avi:forge:${e}:app`], endpoint: `forge-${e}-remote` })),
-      endpoint: events.map((e) => ({ key: `forge-${e}-remote`, remote, route: { path: paths[e] } })),
-    };
+    endpoint.push(...events.map((e) => ({ key: `forge-${e}-remote`, remote, route: { path: paths[e] }, auth: { appSystemToken: { enabled: true } } })));
+    manifest.modules = { trigger: events.map((e) => ({ key: `forge-${e}`, events: [`avi:forge:${e}:app`], endpoint: `forge-${e}-remote` })), endpoint };
+  } else if (endpoint.length) {
+    manifest.modules = { endpoint };
   }
+  if (endpoint.some((e) => e.auth?.appSystemToken?.enabled)) manifest.permissions.scopes.push(FORGE_TOKEN_SCOPES.system);
+  if (endpoint.some((e) => e.auth?.appUserToken?.enabled)) manifest.permissions.scopes.push(FORGE_TOKEN_SCOPES.user);
   return manifest;
 }
 

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
 import { stringify } from 'yaml';
-import type { ForgeManifest } from './manifest';
+import { FORGE_TOKEN_SCOPES, type ForgeManifest } from './manifest';
 
 /**
  * Tooling side of the manifest (the CLI and tests; never imported by the server): validation
@@ -31,12 +31,28 @@ export interface SchemaResult {
   errors: string[];
 }
 
-/** Validates a manifest object against `@forge/manifest/schema.json`. */
+/**
+ * Validates a manifest object against `@forge/manifest/schema.json`, plus what the schema cannot
+ * say: an endpoint asking for a product token needs the matching scope, or Forge sends none
+ * (https://developer.atlassian.com/platform/forge/remote/calling-from-frontend/).
+ */
 export function validateForgeManifest(manifest: unknown): SchemaResult {
   const validate = validator();
-  const valid = validate(manifest) as boolean;
+  const schemaValid = validate(manifest) as boolean;
   const errors = (validate.errors ?? []).map((e: ErrorObject) => `${e.instancePath || '/'} ${e.message ?? e.keyword}`);
-  return { valid, errors };
+  errors.push(...tokenScopeErrors(manifest));
+  return { valid: schemaValid && errors.length === 0, errors };
+}
+
+function tokenScopeErrors(manifest: unknown): string[] {
+  const m = manifest as Partial<ForgeManifest> | null;
+  const scopes = new Set(m?.permissions?.scopes ?? []);
+  const out: string[] = [];
+  (m?.modules?.endpoint ?? []).forEach((e, i) => {
+    if (e.auth?.appSystemToken?.enabled && !scopes.has(FORGE_TOKEN_SCOPES.system)) out.push(`/modules/endpoint/${i} asks for appSystemToken without the ${FORGE_TOKEN_SCOPES.system} scope`);
+    if (e.auth?.appUserToken?.enabled && !scopes.has(FORGE_TOKEN_SCOPES.user)) out.push(`/modules/endpoint/${i} asks for appUserToken without the ${FORGE_TOKEN_SCOPES.user} scope`);
+  });
+  return out;
 }
 
 /** The path of a file inside the installed `@forge/manifest` package (for tests and the CLI). */

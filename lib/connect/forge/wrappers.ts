@@ -3,6 +3,8 @@ import { requireHttps } from '../auth';
 import { licenseFromParam, type LicenseState } from '../context';
 import { ConnectError } from '../errors';
 import { errorResponse } from '../wrappers';
+import type { ProductClient, ProductRequester } from '../product/client';
+import { forgeCredentials, type ForgeCredentials } from '../product/forge-auth';
 import type { ConnectRuntime } from '../runtime';
 import type { Tenant } from '../tenants/types';
 import type { ForgeInstallationStore } from './installation-store';
@@ -24,6 +26,21 @@ export interface ForgeRuntime {
   /** FORGE_APP_ID: `aud` must be `ari:cloud:ecosystem::app/<id>`. */
   appId: string;
   environment?: 'development' | 'staging' | 'production';
+  /** The app's product client: remote handlers get requesters that use the invocation's tokens. */
+  product?: ProductClient;
+}
+
+/**
+ * Product calls with this invocation's tokens, to the API base URL it named (see
+ * product/forge-auth.ts). Usable while the handler runs; the tokens are dropped when it returns.
+ */
+export interface ForgeProductCalls {
+  /** The system token (`x-forge-oauth-system`): the app's bot user. */
+  asApp(): ProductRequester;
+  /** The user token (`x-forge-oauth-user`): the calling user; calls fail with ForgeTokenError without one. */
+  asUser(): ProductRequester;
+  /** Which tokens this invocation carried. */
+  readonly tokens: { system: boolean; user: boolean };
 }
 
 export interface ForgeRequestContext {
@@ -39,10 +56,32 @@ export interface ForgeRequestContext {
   module?: { type: string; key: string };
   tokenKind: 'forge';
   invocation: ForgeInvocation;
+  /** Present when the Forge runtime was given the product client. */
+  product?: ForgeProductCalls;
 }
 
 type RouteParams = { params: Promise<Record<string, string | string[] | undefined>> };
 export type ForgeHandler = (req: Request, ctx: ForgeRequestContext, route: RouteParams) => Promise<Response> | Response;
+
+/** A token header as Forge sends it (a JWT); anything else is ignored rather than forwarded. */
+function tokenHeader(req: Request, name: string): string | undefined {
+  const v = req.headers.get(name)?.trim();
+  return v && v.length <= 16_384 && /^[A-Za-z0-9._~+/=-]+$/.test(v) ? v : undefined;
+}
+
+/**
+ * The product tokens of this invocation (when the endpoint asked for them in the manifest).
+ * https://developer.atlassian.com/platform/forge/remote/calling-product-apis/
+ */
+function invocationCredentials(req: Request, inv: ForgeInvocation): ForgeCredentials {
+  return forgeCredentials({
+    apiBaseUrl: inv.apiBaseUrl,
+    product: inv.product,
+    systemToken: tokenHeader(req, 'x-forge-oauth-system'),
+    userToken: tokenHeader(req, 'x-forge-oauth-user'),
+    accountId: inv.accountId,
+  });
+}
 
 function bearer(req: Request): string {
   const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.get('authorization') ?? '');
@@ -51,7 +90,12 @@ function bearer(req: Request): string {
 }
 
 /** Verifies the invocation token and maps it onto the Connect tenant of the same site. */
-export async function authenticateForge(frt: ForgeRuntime, req: Request, opts: { lifecycle: boolean }): Promise<ForgeRequestContext> {
+export async function authenticateForge(
+  frt: ForgeRuntime,
+  req: Request,
+  opts: { lifecycle: boolean },
+  creds?: (inv: ForgeInvocation) => ForgeCredentials,
+): Promise<ForgeRequestContext> {
   const cfg = frt.rt.config;
   requireHttps(frt.rt, req);
   const inv = await verifyForgeInvocationToken(bearer(req), {
@@ -63,7 +107,10 @@ export async function authenticateForge(frt: ForgeRuntime, req: Request, opts: {
   const { tenant } = await resolveForgeTenant(frt.rt, frt.installations, inv, opts);
   const license =
     inv.licenseActive === undefined ? licenseFromParam(null, cfg.licenseWhenAbsent) : licenseFromParam(inv.licenseActive ? 'active' : 'none', cfg.licenseWhenAbsent);
+  const c = creds?.(inv);
+  const product = frt.product;
   return {
+    ...(c && product ? { product: { ...product.forge(tenant.clientKey, c), tokens: { system: c.has('system'), user: c.has('user') } } } : {}),
     tenant,
     clientKey: tenant.clientKey,
     installationId: inv.installationId,
@@ -89,13 +136,17 @@ export function createForgeWrappers(frt: ForgeRuntime) {
     /** Remote resolvers and other Forge → remote calls. */
     withForgeAuth(handler: ForgeHandler) {
       return async (req: Request, route: RouteParams): Promise<Response> => {
+        let creds: ForgeCredentials | undefined;
         try {
-          const ctx = await authenticateForge(frt, req, { lifecycle: false });
+          const ctx = await authenticateForge(frt, req, { lifecycle: false }, (inv) => (creds = invocationCredentials(req, inv)));
           const res = await handler(req, ctx, route);
           if (!res.headers.has('Cache-Control')) res.headers.set('Cache-Control', 'no-store');
           return res;
         } catch (err) {
           return forgeError(frt, err);
+        } finally {
+          // The tokens are the invocation's: nothing the handler left running may use them later.
+          creds?.dispose();
         }
       };
     },

@@ -1,5 +1,7 @@
 import type { Tenant } from '../tenants/types';
+import type { CallAuth } from './call-auth';
 import { ProductApiError } from './errors';
+import { forgeAuth, isAtlassianApiGateway, type ForgeCredentials } from './forge-auth';
 import { DEFAULT_MAX_RESPONSE_BYTES, type FetchLike } from './http';
 import { UserTokenProvider } from './oauth';
 import { executeRequest, type PipelineDeps } from './pipeline';
@@ -165,6 +167,25 @@ export class ProductClient {
     return this.requester(clientKey, { kind: 'user', accountId, scopes });
   }
 
+  /**
+   * Calls for a Forge-adopted site with the tokens of one Forge invocation (forge-auth.ts),
+   * against the API base URL it named: `asApp()` with the system token, `asUser()` with the
+   * user token (a ForgeTokenError when the invocation has none: never a call as the app).
+   * `clientKey` is the site's Connect tenant, so deadlines, retries, breaker, bulkhead and
+   * rate-limit pauses are the same ones its Connect calls use. The API base URL must be Atlassian's
+   * gateway (https://api.atlassian.com) or a host `isAllowedBaseUrl` accepts.
+   */
+  forge(clientKey: string, creds: ForgeCredentials): { asApp(): ProductRequester; asUser(): ProductRequester } {
+    const allowed = this.options.isAllowedBaseUrl;
+    const deps = { now: this.deps.now, isAllowedApiBaseUrl: (u: string) => isAtlassianApiGateway(u) || (allowed?.(u) ?? false) };
+    const init = { clientKey };
+    return {
+      asApp: () => this.requester(clientKey, { kind: 'app' }, forgeAuth(deps, creds, 'system', init)),
+      // Without a user token every call fails with ForgeTokenError('user', 'missing'), before anything is sent.
+      asUser: () => this.requester(clientKey, { kind: 'user', accountId: creds.accountId ?? '', scopes: [] }, forgeAuth(deps, creds, 'user', init)),
+    };
+  }
+
   /** The tenant's circuit state ('closed' when never called). */
   circuitState(clientKey: string): 'closed' | 'open' | 'half_open' {
     return this.policies.state(clientKey);
@@ -181,9 +202,9 @@ export class ProductClient {
     this.policies.forget(clientKey);
   }
 
-  private requester(clientKey: string, identity: CallIdentity): ProductRequester {
+  private requester(clientKey: string, identity: CallIdentity, auth?: CallAuth): ProductRequester {
     const deps = this.deps;
-    const request = <T>(path: string, opts: RequestOptions<T> = {}) => executeRequest<T>(deps, clientKey, identity, path, opts);
+    const request = <T>(path: string, opts: RequestOptions<T> = {}) => executeRequest<T>(deps, clientKey, identity, path, opts, auth);
     return {
       clientKey,
       identity,

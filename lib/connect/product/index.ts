@@ -4,6 +4,8 @@
  * errors, and a stale-while-revalidate cache for what pages render. See client.ts to start.
  */
 export { ProductClient, createProductClient, type ProductClientOptions, type ProductRequester } from './client';
+export { forgeCredentials, ForgeTokenError, isAtlassianApiGateway, type ForgeCredentials, type ForgeCredentialsInput, type ForgeTokenKind, type ForgeTokenProblem } from './forge-auth';
+export type { CallAuth, PreparedCall } from './call-auth';
 export { ProductApiError, isProductApiError, productErrorToConnectError, type ProductErrorKind } from './errors';
 export type { HttpMethod, ProductResponse, RequestOptions, QueryValue, CallIdentity, ProductLogger, ProductObserver } from './types';
 export { ATLASSIAN_RETRY, parseRetryAfter, retryDelayMs, type RetryOptions } from './retry-delay';

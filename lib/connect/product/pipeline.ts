@@ -11,7 +11,7 @@ import {
   type IRetryBackoffContext,
 } from 'cockatiel';
 import type { Tenant } from '../tenants/types';
-import { signAppToken } from './app-jwt';
+import { connectAuth, type CallAuth } from './call-auth';
 import { ProductApiError, type ProductApiErrorInit } from './errors';
 import { kindForStatus, productMessages, readBody, thrownToError, type FetchLike, type RawResponse } from './http';
 import type { UserTokenProvider } from './oauth';
@@ -84,24 +84,7 @@ const delayFromResult: IBackoffFactory<IRetryBackoffContext<unknown>> = {
 
 const retryWhenScheduled = handleWhenResult((r) => (r as Attempt).retryInMs !== undefined);
 
-/**
- * Builds the outgoing URL under the tenant's baseUrl (or its origin, with `siteRoot`); a path
- * that escapes it is a programming error.
- */
-export function productUrl(baseUrl: string, path: string, query: RequestOptions['query'], siteRoot = false): URL {
-  if (!path.startsWith('/') || path.startsWith('//')) throw new TypeError(`product path must start with a single "/": ${path}`);
-  const base = new URL(baseUrl);
-  const basePath = siteRoot ? '' : base.pathname.replace(/\/+$/, '');
-  const url = new URL(`${base.origin}${basePath}${path}`);
-  if (url.origin !== base.origin || (basePath && !url.pathname.startsWith(`${basePath}/`))) {
-    throw new TypeError('product path escapes the tenant baseUrl');
-  }
-  for (const [name, value] of Object.entries(query ?? {})) {
-    if (value === undefined) continue;
-    for (const v of Array.isArray(value) ? value : [value]) url.searchParams.append(name, String(v));
-  }
-  return url;
-}
+export { productUrl } from './product-url';
 
 export async function executeRequest<T>(
   deps: PipelineDeps,
@@ -109,6 +92,8 @@ export async function executeRequest<T>(
   identity: CallIdentity,
   path: string,
   opts: RequestOptions<T>,
+  /** Where the call goes and how it is authorised (call-auth.ts); default: Connect for `identity`. */
+  auth?: CallAuth,
 ): Promise<ProductResponse<T>> {
   const method = opts.method ?? 'GET';
   const pathOnly = path.split('?')[0] ?? path;
@@ -118,6 +103,7 @@ export async function executeRequest<T>(
   const budget = deadline - start;
   if (budget <= 0) throw new ProductApiError('timeout', 'deadline already passed', init);
   if (opts.signal?.aborted) throw new ProductApiError('aborted', 'the caller aborted the call', init);
+  const callAuth = auth ?? connectAuth(deps, clientKey, identity, init, opts.signal);
 
   const scopes = callScopes(clientKey, method, pathOnly);
   const keys = scopeKeys(scopes);
@@ -127,12 +113,7 @@ export async function executeRequest<T>(
   let attempts = 0;
 
   const run = async ({ signal }: { signal: AbortSignal }): Promise<Attempt> => {
-    const tenant = await deps.resolveTenant(clientKey);
-    if (!tenant || tenant.uninstalledAt) throw new ProductApiError('not_installed', 'tenant unknown or uninstalled', init);
-    if (deps.isAllowedBaseUrl && !deps.isAllowedBaseUrl(tenant.baseUrl)) {
-      throw new ProductApiError('not_installed', 'tenant baseUrl is not an allowed product host', init);
-    }
-    const url = productUrl(tenant.baseUrl, path, opts.query, opts.siteRoot);
+    const { url, authorization } = await callAuth.prepare(path, opts as RequestOptions, signal);
     const headers = new Headers(opts.headers);
     headers.delete('authorization');
     headers.set('accept', 'application/json');
@@ -141,17 +122,11 @@ export async function executeRequest<T>(
       body = JSON.stringify(opts.body);
       headers.set('content-type', 'application/json');
     }
-    const userToken =
-      identity.kind === 'user' ? await deps.tokens.token(tenant, identity.accountId, identity.scopes, signal, opts.signal) : undefined;
     const { breaker, bulkhead } = deps.policies.for(clientKey);
 
     const attempt = async (): Promise<Attempt> => {
       attempts++;
-      // A fresh app token per attempt: qsh binds it to this request, iat to this moment.
-      const auth = userToken
-        ? `Bearer ${userToken}`
-        : `JWT ${await signAppToken({ appKey: deps.appKey, sharedSecret: tenant.sharedSecret, method, url, baseUrl: tenant.baseUrl, nowMs: deps.now(), ttlSeconds: deps.appTokenTtlSeconds })}`;
-      headers.set('authorization', auth);
+      headers.set('authorization', await authorization(method, url));
       const started = deps.now();
       try {
         const res = await deps.fetch(url, { method, headers, body, signal, redirect: 'manual' });
@@ -226,7 +201,7 @@ export async function executeRequest<T>(
   } catch (err) {
     throw mapPolicyError(err, opts.signal, { ...init, attempts });
   }
-  return finish(deps, final, opts, { ...init, attempts }, identity, clientKey);
+  return finish(deps, final, opts, { ...init, attempts }, callAuth);
 }
 
 function mapPolicyError(err: unknown, callerSignal: AbortSignal | undefined, init: ProductApiErrorInit): ProductApiError {
@@ -247,14 +222,10 @@ async function finish<T>(
   res: Attempt,
   opts: RequestOptions<T>,
   init: ProductApiErrorInit,
-  identity: CallIdentity,
-  clientKey: string,
+  callAuth: CallAuth,
 ): Promise<ProductResponse<T>> {
   if (res.status < 200 || res.status > 299) {
-    if (res.status === 401 && identity.kind === 'user') {
-      const tenant = await deps.resolveTenant(clientKey).catch(() => null);
-      if (tenant) deps.tokens.invalidate(tenant, identity.accountId, identity.scopes);
-    }
+    if (res.status === 401) await callAuth.unauthorized?.();
     throw new ProductApiError(kindForStatus(res.status), `product answered ${res.status}`, {
       ...init,
       ...(res.status === 429 ? { limit: limitKind(res.headers.get('ratelimit-reason')) } : {}),
