@@ -84,7 +84,15 @@ describe('the sync state in the checklist API', () => {
     expect((await api(s.app.url, token, 'POST', '/api/checklists/10003/items', { text: 'during' })).status).toBe(201);
     const limited = await eventually(() => read('DEMO-3', '10003'), (r) => r.sync.state === 'limited', 'the limited state');
     expect(limited.sync).toMatchObject({ state: 'limited', limit: 'site', pending: true });
-    expect(Date.parse((limited.sync as { until: string }).until)).toBe(Date.parse(windowReset));
+    // The later of X-RateLimit-Reset and Retry-After (whole seconds, rounded up by the product).
+    const until = Date.parse((limited.sync as { until: string }).until);
+    expect(until).toBeGreaterThanOrEqual(Date.parse(windowReset));
+    expect(until).toBeLessThanOrEqual(Date.parse(windowReset) + 1_000);
+    // The write itself was put off to that reset, not sooner.
+    const line = await eventually(async () => s.app.output().split('\n').find((l) => l.includes('issue property write deferred') && l.includes('"issueId":"10003"')), Boolean, 'the deferral of DEMO-3');
+    const retryAt = Date.parse((JSON.parse(line!) as { retryAt: string }).retryAt);
+    expect(retryAt).toBeGreaterThanOrEqual(Date.parse(windowReset));
+    expect(retryAt).toBeLessThanOrEqual(Date.parse(windowReset) + 1_000);
     // Every other issue of the site says so too (nothing of theirs waits).
     expect((await read('DEMO-1', '10001')).sync).toMatchObject({ state: 'limited', limit: 'site', pending: false });
     // The refused write was the only one: nothing else was sent into the paused site.
