@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { api, eventually, issueToken, startEmulatedStack, type EmulatedStack } from './webhook-support';
 
 /**
@@ -18,6 +18,8 @@ beforeAll(async () => {
   s = await startEmulatedStack({ ISSUE_PROPERTY_DELAY_MS: '300', JOB_POLL_INTERVAL_MS: '200', METRICS_TOKEN });
 }, 180_000);
 afterAll(() => s?.stop());
+// A failed test must not leave the next one limited.
+afterEach(async () => void (await fetch(`${s.emu.url}/_emu/api/faults`, { method: 'DELETE' })));
 
 const control = (path: string, method: string, body?: unknown) =>
   fetch(`${s.emu.url}/_emu/api/${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -55,7 +57,9 @@ describe('the sync state in the checklist API', () => {
     // A write while limited is saved and answers the state too.
     const added = await api(s.app.url, token, 'POST', '/api/checklists/10002/items', { text: 'second, while limited' });
     expect(added.status).toBe(201);
-    expect(added.json.sync).toMatchObject({ state: 'limited', limit: 'site', pending: true });
+    // (Pending for the instant a put-off write is on its way to Jira again, between two refusals.)
+    expect(['limited', 'pending']).toContain((added.json.sync as Sync).state);
+    await eventually(() => read('DEMO-2', '10002'), (r) => r.sync.state === 'limited' && r.sync.pending, 'limited again');
     expect((await read('DEMO-2', '10002')).items).toHaveLength(2);
     expect(await property('DEMO-2')).toMatchObject({ total: 1, done: 0 });
 
