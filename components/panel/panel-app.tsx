@@ -16,6 +16,7 @@ import { IntlRoot, useLocaleMessages } from '../i18n/intl-root';
 import { AddItemForm } from './add-item-form';
 import { ChecklistItem } from './checklist-item';
 import { PanelHeader } from './panel-header';
+import { SyncNotice } from './sync-notice';
 import { useChecklist } from './use-checklist';
 
 /**
@@ -139,6 +140,7 @@ function Panel({ boot }: { boot: Bootstrap }) {
           </SectionMessage>
         </div>
       )}
+      <SyncNotice sync={data.sync} />
       {data.degraded?.length ? (
         // Quiet on purpose: the checklist is complete; only details from Jira are missing.
         <p data-testid="panel-degraded" data-parts={data.degraded.join(' ')} role="status" style={{ display: 'flex', alignItems: 'center', gap: token('space.050', '4px'), margin: `0 0 ${token('space.050', '4px')}`, color: token('color.text.subtlest', '#626F86'), font: token('font.body.small', '400 12px/16px sans-serif') }}>

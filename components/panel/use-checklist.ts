@@ -1,6 +1,6 @@
 'use client';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ChecklistDto, ItemDto } from '@/lib/checklists/schema';
+import type { ChecklistDto, ItemDto, SyncState } from '@/lib/checklists/schema';
 import type { Preferences } from '@/lib/preferences/schema';
 import { ApiError, takePrefetched, type ApiClient } from '../connect/api-client';
 import type { Bootstrap } from '../connect/bootstrap';
@@ -17,6 +17,19 @@ interface ItemResult {
   item: ItemDto;
   people: Record<string, string | null>;
   degraded?: ChecklistDto['degraded'];
+  sync?: SyncState;
+}
+
+/**
+ * When to ask again whether Jira has the change: soon after a write (its coalescing delay), at
+ * the limit's reset while Jira limits the site (the browser's clock may be off: kept within
+ * 2 s..60 s). At most MAX_SYNC_CHECKS in a row, then the next reload or write asks.
+ */
+const MAX_SYNC_CHECKS = 60;
+function nextSyncCheckMs(sync: SyncState): number {
+  if (sync.state !== 'limited') return 3_000;
+  const until = Date.parse(sync.until);
+  return Math.min(60_000, Math.max(2_000, (Number.isNaN(until) ? 0 : until - Date.now()) + 1_500));
 }
 
 export function useChecklist(api: ApiClient | null, boot: Bootstrap | null) {
@@ -74,6 +87,32 @@ export function useChecklist(api: ApiClient | null, boot: Bootstrap | null) {
     return () => clearTimeout(timer);
   }, [api, boot, degraded, path, data]);
 
+  // While Jira does not have the latest change (waiting its turn, or held back by a rate limit),
+  // ask again now and then and take only the sync state, so the notice goes once it has synced.
+  const syncChecks = useRef(0);
+  const [syncTick, setSyncTick] = useState(0);
+  const sync = data?.sync;
+  // The effect waits on the state, not on the object: a re-read with the same state keeps the timer.
+  const syncKey = sync ? `${sync.state}|${sync.state === 'limited' ? `${sync.until}|${sync.pending}` : ''}` : '';
+  useEffect(() => {
+    const current = dataRef.current?.sync;
+    if (!api || !path || !syncKey || !current || current.state === 'synced' || syncChecks.current >= MAX_SYNC_CHECKS) return;
+    const timer = setTimeout(() => {
+      syncChecks.current += 1;
+      const query = boot?.project?.key ? `?projectKey=${encodeURIComponent(boot.project.key)}` : '';
+      api.get<Checklist>(`${path}${query}`).then(
+        (fresh) => setData((d) => (d && fresh.sync ? { ...d, sync: fresh.sync } : d)),
+        () => undefined,
+      ).finally(() => setSyncTick((n) => n + 1));
+    }, nextSyncCheckMs(current));
+    return () => clearTimeout(timer);
+  }, [api, boot, path, syncKey, syncTick]);
+  const syncChanged = (next: SyncState | undefined) => {
+    if (!next) return;
+    syncChecks.current = 0;
+    setData((d) => (d ? { ...d, sync: next } : d));
+  };
+
   // A write's answer brings the names it could get; a name Jira did not give in time shows the notice.
   const patchItems = (fn: (items: ItemDto[]) => ItemDto[], r?: Pick<ItemResult, 'people' | 'degraded'>) =>
     setData((d) => {
@@ -102,6 +141,7 @@ export function useChecklist(api: ApiClient | null, boot: Bootstrap | null) {
     try {
       const r = await api.post<ItemResult>(`${path}/items`, { text });
       patchItems((items) => [...items, r.item], r);
+      syncChanged(r.sync);
       return true;
     } catch (err) {
       fail(err, null);
@@ -117,6 +157,7 @@ export function useChecklist(api: ApiClient | null, boot: Bootstrap | null) {
     try {
       const r = await api.patch<ItemResult>(`${path}/items/${item.id}`, { version: item.version, ...change });
       replace(r.item, r);
+      syncChanged(r.sync);
     } catch (err) {
       fail(err, before);
     }
@@ -145,6 +186,9 @@ export function useChecklist(api: ApiClient | null, boot: Bootstrap | null) {
     patchItems((items) => items.filter((i) => i.id !== item.id));
     try {
       await api.del(`${path}/items/${item.id}?version=${item.version}`);
+      // 204 carries no body: ask where the sync stands now (the delete changed the counts).
+      const query = boot?.project?.key ? `?projectKey=${encodeURIComponent(boot.project.key)}` : '';
+      void api.get<Checklist>(`${path}${query}`).then((fresh) => syncChanged(fresh.sync), () => undefined);
     } catch (err) {
       if (err instanceof ApiError && err.status === 409 && err.body.current) {
         // Someone changed it meanwhile: put the current version back rather than delete their edit.

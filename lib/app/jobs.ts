@@ -24,6 +24,8 @@ export interface AppJobsDeps {
   db: Database;
   connect: Connect;
   checklists: ChecklistRepository;
+  /** Counts property writes deferred by a product rate limit (metrics). */
+  onRateLimitDeferral?: (queue: string, limit: string) => void;
 }
 
 export type AppJobs = ReturnType<typeof createAppJobs>;
@@ -53,7 +55,14 @@ export function createAppJobs(d: AppJobsDeps) {
     maxAttempts: 16,
     backoff: { maxMs: e.JOB_RETRY_MAX_DELAY_MS },
     handler: async ({ issueId }, ctx) => {
-      const outcome = await writeChecklistProperty(d.checklists, product.asApp(ctx.clientKey), issueId, propertyKey, ctx);
+      const outcome = await writeChecklistProperty(d.checklists, product.asApp(ctx.clientKey), issueId, propertyKey, ctx, {
+        pauseFor: (clientKey, call) => product.rateLimitPause(clientKey, call),
+        deferred: ({ clientKey, issueId: issue, limit, retryAt, reason }) => {
+          // The edit is saved; its sync waits for Jira's reset (the panel says so).
+          log.info({ clientKey, issueId: issue, limit, retryAt: new Date(retryAt).toISOString(), reason }, 'issue property write deferred: Jira is rate limiting; it will be sent after the reset');
+          d.onRateLimitDeferral?.(ISSUE_PROPERTY_QUEUE, limit);
+        },
+      });
       if (outcome === 'issue-gone') log.info({ clientKey: ctx.clientKey, issueId }, 'issue property not written: the issue is gone');
     },
   });
@@ -90,6 +99,9 @@ export function createAppJobs(d: AppJobsDeps) {
     }
   }
 
+  /** The issue's property writes still waiting or running (the panel's sync state). */
+  const unfinishedPropertyWrites = (clientKey: string, issueId: string) => queue.store.unfinished({ queue: ISSUE_PROPERTY_QUEUE, clientKey, coalesceKey: issueId });
+
   return {
     queue,
     /** The background product client (metrics read its circuits). */
@@ -97,6 +109,7 @@ export function createAppJobs(d: AppJobsDeps) {
     /** POST /webhooks/{name}, behind withWebhookAuth: recorded as a job and acknowledged (204). */
     receiveWebhook: receiver.receive satisfies ConnectHandler,
     scheduleIssueProperty,
+    unfinishedPropertyWrites,
 
     /** Starts this instance's worker (JOB_WORKER). With the embedded database this process is the only one, so runs interrupted by a crash are released at once. */
     async start(): Promise<void> {

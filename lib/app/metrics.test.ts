@@ -32,6 +32,9 @@ describe('createMetrics', () => {
     m.product.paced!({ limit: 'burst', waitMs: 200, refused: false });
     m.dbQuery(3);
     m.job('issue-property', 'completed');
+    m.rateLimitDeferral('issue-property', 'site');
+    m.rateLimitDeferral('issue-property', 'site');
+    m.rateLimitDeferral('issue-property', 'a-limit-nobody-knows');
     m.collectFrom({
       circuits: () => ({ open: 2, half_open: 1 }),
       pool: () => ({ total: 4, idle: 3, waiting: 0 }),
@@ -54,6 +57,8 @@ describe('createMetrics', () => {
       'connect_product_paced_total{limit="burst",action="waited"} 1',
       'app_db_query_duration_seconds_count 1',
       'app_jobs_total{queue="issue-property",outcome="completed"} 1',
+      'app_jobs_rate_limit_deferrals_total{queue="issue-property",limit="site"} 2',
+      'app_jobs_rate_limit_deferrals_total{queue="issue-property",limit="other"} 1',
       'connect_product_circuits{state="open"} 2',
       'connect_product_circuits{state="half_open"} 1',
       'app_db_pool_connections{state="idle"} 3',
@@ -64,6 +69,7 @@ describe('createMetrics', () => {
       expect(text).toContain(line);
     }
     expect(text).not.toContain('a-made-up-event-name');
+    expect(text).not.toContain('a-limit-nobody-knows');
   });
 
   it('keeps serving when the queue cannot be read (the database is down)', async () => {

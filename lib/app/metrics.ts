@@ -23,6 +23,8 @@ export interface AppMetrics {
   readonly product: ProductObserver;
   dbQuery(durationMs: number): void;
   job(queue: string, outcome: 'completed' | 'retrying' | 'dead' | 'lost'): void;
+  /** A job's product write waits for a rate limit's reset instead of failing (`limit`: burst, issue, site, app). */
+  rateLimitDeferral(queue: string, limit: string): void;
   /** Sources read at scrape time. */
   collectFrom(sources: MetricSources): void;
 }
@@ -34,6 +36,7 @@ export interface MetricSources {
 }
 
 const LIFECYCLE_EVENTS = new Set(['installed', 'uninstalled', 'enabled', 'disabled']);
+const LIMITS = new Set(['burst', 'issue', 'site', 'app']);
 const outcome = (status: number) => (status < 300 ? 'success' : status < 500 ? 'rejected' : 'error');
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -54,6 +57,7 @@ export function createMetrics(): AppMetrics {
   const paced = new Counter({ name: 'connect_product_paced_total', help: 'Product calls held back by pacing because a rate budget was spent, by limit (burst, issue, site, app) and action (waited, refused: not sent)', labelNames: ['limit', 'action'], registers: [registry] });
   const queries = new Histogram({ name: 'app_db_query_duration_seconds', help: 'Database query duration (Prisma)', buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry] });
   const jobs = new Counter({ name: 'app_jobs_total', help: 'Job runs by queue and outcome', labelNames: ['queue', 'outcome'], registers: [registry] });
+  const deferrals = new Counter({ name: 'app_jobs_rate_limit_deferrals_total', help: 'Job runs deferred to a product rate limit\'s reset (not failures), by queue and limit (burst, issue, site, app)', labelNames: ['queue', 'limit'], registers: [registry] });
 
   let sources: MetricSources | undefined;
   new Gauge({
@@ -135,6 +139,7 @@ export function createMetrics(): AppMetrics {
     },
     dbQuery: (ms) => queries.observe(ms / 1000),
     job: (queue, o) => jobs.inc({ queue, outcome: o }),
+    rateLimitDeferral: (queue, limit) => deferrals.inc({ queue, limit: LIMITS.has(limit) ? limit : 'other' }),
     collectFrom: (s) => {
       sources = s;
     },

@@ -9,6 +9,7 @@ import { createLogger, type Logger } from '@/lib/log';
 import { CHECKLIST_CHANGED, ChecklistReadCache } from '@/lib/checklists/read-cache';
 import { createChecklistRepository, type ChecklistRepository } from '@/lib/checklists/repository';
 import { createChecklistService, type ChecklistService } from '@/lib/checklists/service';
+import { createSyncState } from '@/lib/checklists/sync-state';
 import { personalDataReportJob } from '@/lib/gdpr/jobs';
 import { createPreferencesRepository, type PreferencesRepository } from '@/lib/preferences/repository';
 import { createDataLifecycleJobs, type DataLifecycleJobs } from '@/lib/retention/scheduler';
@@ -82,8 +83,11 @@ async function build(): Promise<App> {
   const checklistCache = new ChecklistReadCache();
   await db.listen(CHECKLIST_CHANGED, { notify: (p) => checklistCache.announced(p), state: (up) => checklistCache.listening(up) });
   const checklistRepo = createChecklistRepository(prisma, checklistCache);
-  const background = createAppJobs({ env, log, db, connect, checklists: checklistRepo });
-  const checklists = createChecklistService({ repo: checklistRepo, settings, reads: connect.reads, progressChanged: background.scheduleIssueProperty });
+  const background = createAppJobs({ env, log, db, connect, checklists: checklistRepo, onRateLimitDeferral: metrics.rateLimitDeferral });
+  // What the panel is told about Jira's copy: the app's own records only (the job queue and the
+  // shared rate-limit pauses), never a product call.
+  const syncState = createSyncState({ unfinishedWrites: background.unfinishedPropertyWrites, sitePause: (clientKey) => connect.product.rateLimitPause(clientKey) });
+  const checklists = createChecklistService({ repo: checklistRepo, settings, reads: connect.reads, progressChanged: background.scheduleIssueProperty, syncState });
   const jobs = createDataLifecycleJobs({
     prisma,
     log,

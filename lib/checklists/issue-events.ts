@@ -1,5 +1,5 @@
 import 'server-only';
-import { isProductApiError, jobErrorForProductFailure, putIssueProperty, type ProductRequester, type WebhookHandlerContext } from 'atlassian-connect-next';
+import { issuePropertyPath, isProductApiError, jobErrorForProductFailure, ProductApiError, putIssueProperty, RateLimitDeferral, type ProductRequester, type WebhookHandlerContext } from 'atlassian-connect-next';
 import type { ChecklistPropertyValue } from './issue-property';
 import type { ChecklistRepository } from './repository';
 import type { IssueDeleted, IssueMoved } from './webhooks';
@@ -47,10 +47,20 @@ export async function putChecklistProperty(product: ProductRequester, issueId: s
   }
 }
 
+/** What the property write job learns from the product client when Jira is rate limiting. */
+export interface RateLimitAware {
+  /** The pause in force for this write (site, pool, endpoint or issue), as the shared state knows it. */
+  pauseFor(clientKey: string, call: { method: string; path: string }): Promise<{ until: number; limit: 'burst' | 'issue' | 'site' | 'app' } | null>;
+  /** Told when the write is deferred to the limit's reset (a log line, a counter). */
+  deferred?(e: { clientKey: string; issueId: string; limit: RateLimitDeferral['limit']; retryAt: number; reason: string }): void;
+}
+
 /**
  * Writes the issue's checklist progress as its property, from what is stored when the job runs
  * (so a burst of edits is one write of the latest state). An issue deleted meanwhile (404) is
- * done; Retry-After is honoured; other failures are retried by the queue with backoff.
+ * done. A rate limit defers the write to the reset the shared state knows (never a failure, so
+ * it never runs out of attempts while Jira limits the site); Retry-After on a 503 is honoured;
+ * other failures are retried by the queue with backoff.
  */
 export async function writeChecklistProperty(
   repo: Pick<ChecklistRepository, 'issueProgress'>,
@@ -58,11 +68,24 @@ export async function writeChecklistProperty(
   issueId: string,
   propertyKey: string,
   ctx: { signal: AbortSignal; now(): number },
+  limits?: RateLimitAware,
 ): Promise<'written' | 'issue-gone'> {
+  const call = { method: 'PUT', path: issuePropertyPath(issueId, propertyKey) };
+  const pauseNow = () => (limits ? limits.pauseFor(product.clientKey, call).catch(() => null) : Promise.resolve(null));
   const value = await repo.issueProgress(product.clientKey, issueId);
   try {
+    // Paused already (by any instance, any call of the site): put it off to the reset now, rather
+    // than hold a worker while the client waits out the pause, and say so (the panel reads it).
+    const before = await pauseNow();
+    if (before && before.until > ctx.now()) {
+      throw new ProductApiError('rate_limited', 'rate limited: not calling before the limit resets', { ...call, clientKey: product.clientKey, retryAfterMs: before.until - ctx.now(), limit: before.limit });
+    }
     return await putChecklistProperty(product, issueId, propertyKey, value, ctx.signal);
   } catch (err) {
-    throw jobErrorForProductFailure(err, ctx.now());
+    const limited = isProductApiError(err) && err.kind === 'rate_limited';
+    const pause = limited ? await pauseNow() : null;
+    const mapped = jobErrorForProductFailure(err, ctx.now(), { pausedUntil: pause?.until });
+    if (mapped instanceof RateLimitDeferral) limits?.deferred?.({ clientKey: product.clientKey, issueId, limit: mapped.limit, retryAt: mapped.at, reason: mapped.message });
+    throw mapped;
   }
 }

@@ -46,6 +46,21 @@ export interface ItemDto {
   version: number;
 }
 
+/**
+ * Whether Jira has the issue's checklist progress (its issue property, which JQL searches):
+ *   synced  — nothing waits to be written for this issue, and Jira is not limiting the site;
+ *   pending — a change is saved and its write to Jira waits its turn (a short coalescing delay,
+ *             or a retry after a failure);
+ *   limited — Jira is limiting the app's requests (`limit`: the site's quota, the app's pool
+ *             across sites, or this issue's writes) until about `until` (ISO 8601); `pending`
+ *             says whether a change of this issue is saved and waits to sync. Nothing is lost:
+ *             the write is sent after the reset.
+ */
+export type SyncState =
+  | { state: 'synced' }
+  | { state: 'pending' }
+  | { state: 'limited'; until: string; limit: 'site' | 'app' | 'issue' | 'burst'; pending: boolean };
+
 export interface ChecklistDto {
   issueId: string;
   /** False when an admin turned checklists off for this issue's project. */
@@ -61,4 +76,6 @@ export interface ChecklistDto {
   showCheckedBy: boolean;
   /** True when this response created the checklist from the site's default template. */
   templateApplied: boolean;
+  /** Whether Jira has the checklist's progress yet (see SyncState). */
+  sync: SyncState;
 }

@@ -5,7 +5,7 @@ import { panelEnabledFor } from '@/lib/settings/schema';
 import type { DegradedPart } from '@/lib/app/degraded';
 import { CHECKLIST_LIMITS } from './limits';
 import { ItemConflictError, type ChecklistRepository, type ItemRow } from './repository';
-import type { ChecklistDto, ItemDto } from './schema';
+import type { ChecklistDto, ItemDto, SyncState } from './schema';
 
 /** The checklist use cases, on behalf of an authenticated caller (writers are checked by the route's policies). */
 
@@ -24,6 +24,8 @@ export interface ItemResult {
   item: ItemDto;
   people: Record<string, string | null>;
   degraded?: DegradedPart[];
+  /** Whether Jira has the issue's checklist progress yet, after this change. */
+  sync: SyncState;
 }
 
 export type ChecklistService = ReturnType<typeof createChecklistService>;
@@ -37,11 +39,14 @@ export interface ChecklistServiceDeps {
    * background (coalesced). Never fails the change.
    */
   progressChanged?: (clientKey: string, issueId: string) => Promise<void>;
+  /** Whether Jira has the issue's progress yet, from the app's own records (lib/checklists/sync-state.ts). */
+  syncState?: (clientKey: string, issueId: string) => Promise<SyncState>;
 }
 
 export function createChecklistService(d: ChecklistServiceDeps) {
   const { repo, settings, reads } = d;
   const progressChanged = d.progressChanged ?? (async () => {});
+  const syncState = d.syncState ?? (async (): Promise<SyncState> => ({ state: 'synced' }));
 
   /** Names of who checked the items, within the render budget; `degraded` says some could not be had. */
   async function peopleOf(ctx: ConnectContext, items: ItemDto[]): Promise<{ people: Record<string, string | null>; degraded?: DegradedPart[] }> {
@@ -51,10 +56,11 @@ export function createChecklistService(d: ChecklistServiceDeps) {
     return incomplete ? { people: names, degraded: ['people'] } : { people: names };
   }
 
-  async function result(ctx: ConnectContext, row: ItemRow): Promise<ItemResult> {
+  async function result(ctx: ConnectContext, issueId: string, row: ItemRow): Promise<ItemResult> {
     const { settings: s } = await settings.settingsFor(ctx.clientKey);
     const item = toItemDto(row, s.showCheckedBy);
-    return { item, ...(await peopleOf(ctx, [item])) };
+    const [people, sync] = await Promise.all([peopleOf(ctx, [item]), syncState(ctx.clientKey, issueId)]);
+    return { item, ...people, sync };
   }
 
   /** An item changed by someone else: 409 carrying the item as it is now (as this caller may see it). */
@@ -89,7 +95,7 @@ export function createChecklistService(d: ChecklistServiceDeps) {
       const wantsTemplate = s.template.enabled && s.template.items.length > 0 && ctx.license.licensed;
       const state = s.projects.mode === 'listed' || wantsTemplate ? await repo.issueState(ctx.clientKey, issueId) : undefined;
       // After a move the project Jira reported wins over the one the token was issued for.
-      if (!panelEnabledFor(s, state?.projectKey ?? ctx.scope?.projectKey)) return { ...base, enabled: false, items: [], people: {} };
+      if (!panelEnabledFor(s, state?.projectKey ?? ctx.scope?.projectKey)) return { ...base, enabled: false, items: [], people: {}, sync: await syncState(ctx.clientKey, issueId) };
       let templateApplied = false;
       // Applying the template is a write: only with a license, and only once per issue.
       if (wantsTemplate && state === null) {
@@ -97,14 +103,15 @@ export function createChecklistService(d: ChecklistServiceDeps) {
         if (templateApplied) await progressChanged(ctx.clientKey, issueId);
       }
       const items = (await repo.listItems(ctx.clientKey, issueId)).map((r) => toItemDto(r, s.showCheckedBy));
-      return { ...base, enabled: true, templateApplied, items, ...(await peopleOf(ctx, items)) };
+      const [people, sync] = await Promise.all([peopleOf(ctx, items), syncState(ctx.clientKey, issueId)]);
+      return { ...base, enabled: true, templateApplied, items, ...people, sync };
     },
 
     async addItem(ctx: ConnectContext, issueId: string, text: string): Promise<ItemResult> {
       await requireEnabled(ctx, issueId);
       const row = await repo.createItem(ctx.clientKey, issueId, { text, by: ctx.accountId, maxItems: CHECKLIST_LIMITS.itemsPerChecklist });
       await progressChanged(ctx.clientKey, issueId);
-      return result(ctx, row);
+      return result(ctx, issueId, row);
     },
 
     async changeItem(ctx: ConnectContext, issueId: string, itemId: string, change: { version: number; text?: string; checked?: boolean }): Promise<ItemResult> {
@@ -112,12 +119,12 @@ export function createChecklistService(d: ChecklistServiceDeps) {
       const row = await conflicts(ctx, () => repo.updateItem(ctx.clientKey, issueId, itemId, { ...change, by: ctx.accountId, now: new Date() }));
       // Only checking and unchecking change the counts the issue property holds.
       if (change.checked !== undefined) await progressChanged(ctx.clientKey, issueId);
-      return result(ctx, row);
+      return result(ctx, issueId, row);
     },
 
     async moveItem(ctx: ConnectContext, issueId: string, itemId: string, afterId: string | null): Promise<ItemResult> {
       await requireEnabled(ctx, issueId);
-      return result(ctx, await repo.moveItem(ctx.clientKey, issueId, itemId, { afterId }));
+      return result(ctx, issueId, await repo.moveItem(ctx.clientKey, issueId, itemId, { afterId }));
     },
 
     async removeItem(ctx: ConnectContext, issueId: string, itemId: string, version: number): Promise<void> {

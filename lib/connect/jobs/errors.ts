@@ -18,6 +18,27 @@ export class RetryLaterError extends Error {
   }
 }
 
+/**
+ * A RetryLaterError because the product is rate limiting (`limit`: which of its limits). Its name
+ * starts the job's `lastError` (see {@link deferredByRateLimit}), so whoever reads the queue can
+ * tell "waiting for Jira's reset" from "failing".
+ */
+export class RateLimitDeferral extends RetryLaterError {
+  override name = 'RateLimitDeferral';
+  constructor(
+    at: number,
+    readonly limit: 'burst' | 'issue' | 'site' | 'app',
+    reason: string,
+  ) {
+    super(at, reason);
+  }
+}
+
+/** Whether a waiting job's last run was deferred by a product rate limit (from its `lastError`). */
+export function deferredByRateLimit(job: { status: string; lastError: string | null }): boolean {
+  return (job.status === 'pending' || job.status === 'running') && !!job.lastError?.startsWith('RateLimitDeferral: ');
+}
+
 /** Retrying cannot help (the request is wrong, the app lacks a scope): the job goes dead now. */
 export class PermanentJobError extends Error {
   override name = 'PermanentJobError';

@@ -12,7 +12,7 @@
  */
 export { JobQueue, type JobContext, type JobQueueOptions, type QueueDefinition, type QueueEvents, type QueueLogger, type EnqueueOptions } from './queue';
 export { SqlJobStore } from './sql-store';
-export { RetryLaterError, PermanentJobError, describeJobError } from './errors';
+export { RetryLaterError, RateLimitDeferral, deferredByRateLimit, PermanentJobError, describeJobError } from './errors';
 export { jobErrorForProductFailure } from './product-failures';
 export { backoffDelayMs, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
 export type { JobRecord, JobRun, JobStatus, JobStore, EnqueueInput, EnqueueOutcome, QueueStats, SqlClient, ClaimOptions } from './types';

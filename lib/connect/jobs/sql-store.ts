@@ -163,6 +163,16 @@ export class SqlJobStore implements JobStore {
     );
   }
 
+  async unfinished(where: { queue: string; clientKey: string; coalesceKey: string }): Promise<JobRecord[]> {
+    const rows = await this.sql.query<Row>(
+      `SELECT ${columns(T)} FROM ${T}
+       WHERE "clientKey" = $1 AND "queue" = $2 AND "coalesceKey" = $3 AND "status" IN ('pending', 'running')
+       ORDER BY id LIMIT 10`,
+      [where.clientKey, where.queue, where.coalesceKey],
+    );
+    return rows.map(toRecord);
+  }
+
   async cancel(where: { clientKey: string; queue?: string; coalesceKey?: string }): Promise<number> {
     const rows = await this.sql.query<{ id: string }>(
       `DELETE FROM ${T} WHERE "clientKey" = $1 AND "status" = 'pending'

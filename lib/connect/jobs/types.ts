@@ -96,6 +96,11 @@ export interface JobStore {
   retry(run: JobRun, opts: { runAt: number; error: string; failed: boolean }, now: number): Promise<boolean>;
   /** Gives up: the job is kept as `dead` for inspection. */
   bury(run: JobRun, opts: { error: string; failed: boolean }, now: number): Promise<boolean>;
+  /**
+   * Jobs of one (queue, site, coalesceKey) that are not finished (waiting or running), oldest
+   * first: e.g. whether an issue's property write still waits, and why (`lastError`).
+   */
+  unfinished(where: { queue: string; clientKey: string; coalesceKey: string }): Promise<JobRecord[]>;
   /** Deletes waiting jobs (e.g. writes for an issue that was deleted). Returns how many. */
   cancel(where: { clientKey: string; queue?: string; coalesceKey?: string }): Promise<number>;
   /**

@@ -7,7 +7,7 @@ import { UserTokenProvider } from './oauth';
 import { executeRequest, type PipelineDeps } from './pipeline';
 import { TenantPolicyRegistry, type BreakerEvent, type BreakerOptions, type BulkheadOptions } from './policies';
 import { ATLASSIAN_RETRY, type RetryOptions } from './retry-delay';
-import { MemoryRateLimitState, type RateLimitState } from './rate-limits';
+import { callScopes, MemoryRateLimitState, scopeKeys, type LimitKind, type RateLimitState } from './rate-limits';
 import { RatePacer, type PacingOptions } from './rate-pacer';
 import type { CallIdentity, ProductLogger, ProductObserver, ProductResponse, RequestOptions } from './types';
 
@@ -194,6 +194,22 @@ export class ProductClient {
   /** How many sites' circuits are open or half open right now (metrics: no per-site labels). */
   circuitCounts(): { open: number; half_open: number } {
     return this.policies.counts();
+  }
+
+  /**
+   * The rate-limit pause in force now for a site (its quota, or the app-wide pool), or for one
+   * call of it when `call` is given (then also its endpoint and, for a write, its issue): when it
+   * ends (epoch ms), which limit, and the product's `RateLimit-Reason`. Null when nothing is
+   * paused. Read from the shared state, so it knows what any instance was told; pages use it to
+   * say "Jira is limiting requests", jobs to wait for the reset rather than fail.
+   */
+  async rateLimitPause(clientKey: string, call?: { method: string; path: string }): Promise<{ limit: LimitKind; until: number; reason: string } | null> {
+    const scopes = callScopes(clientKey, call?.method ?? 'GET', (call?.path ?? '/').split('?')[0] ?? '/');
+    const keys = call ? scopeKeys(scopes) : [scopes.app, scopes.site];
+    const p = await this.deps.limits.paused(keys, this.deps.now());
+    if (!p) return null;
+    const limit: LimitKind = p.key === scopes.app ? 'app' : p.key === scopes.site ? 'site' : p.key === scopes.issue ? 'issue' : 'burst';
+    return { limit, until: p.until, reason: p.reason };
   }
 
   /** Forgets a tenant's user tokens and breaker/bulkhead state (on uninstall or secret rotation). */
