@@ -1,5 +1,5 @@
 import 'server-only';
-import type { Connect } from 'atlassian-connect-next';
+import type { Connect, JobRecord } from 'atlassian-connect-next';
 import { createForge, type Forge } from 'atlassian-connect-next/forge';
 import { devSingleton } from 'atlassian-connect-next/next';
 import { PrismaForgeInstallations } from 'atlassian-connect-next/prisma';
@@ -17,7 +17,7 @@ import { createSettingsRepository } from '@/lib/settings/repository';
 import { createSettingsService, type SettingsService } from '@/lib/settings/service';
 import { createAppConnect } from './app-connect';
 import { createHealth, type Health } from './health';
-import { createAppJobs, type AppJobs } from './jobs';
+import { createAppJobs, ISSUE_PROPERTY_QUEUE, type AppJobs } from './jobs';
 import { createMetrics, type AppMetrics } from './metrics';
 import { createShellRenderer, type ShellRenderer } from './pages/shell';
 
@@ -87,7 +87,18 @@ async function build(): Promise<App> {
   // What the panel is told about Jira's copy: the app's own records only (the job queue and the
   // shared rate-limit pauses), never a product call.
   const syncState = createSyncState({ unfinishedWrites: background.unfinishedPropertyWrites, sitePause: (clientKey) => connect.product.rateLimitPause(clientKey) });
-  const checklists = createChecklistService({ repo: checklistRepo, settings, reads: connect.reads, progressChanged: background.scheduleIssueProperty, syncState });
+  const progressChanged = async (clientKey: string, issueId: string) => {
+    await background.scheduleIssueProperty(clientKey, issueId);
+    syncState.changed(clientKey, issueId);
+  };
+  // A property write run here (written, deferred, given up): the issue's sync state is asked again.
+  const propertyWriteRan = ({ job }: { job: JobRecord }) => {
+    if (job.queue === ISSUE_PROPERTY_QUEUE && job.clientKey && job.coalesceKey) syncState.changed(job.clientKey, job.coalesceKey);
+  };
+  background.queue.on('completed', propertyWriteRan);
+  background.queue.on('retrying', propertyWriteRan);
+  background.queue.on('dead', propertyWriteRan);
+  const checklists = createChecklistService({ repo: checklistRepo, settings, reads: connect.reads, progressChanged, syncState });
   const jobs = createDataLifecycleJobs({
     prisma,
     log,
