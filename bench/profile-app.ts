@@ -7,11 +7,10 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { FakeProduct } from 'atlassian-connect-next/testing';
-import { FakeKeys, install, newSite } from '../test/support/product';
-import { benchBuild, requireWrk, root, runWrkAsync, startApp } from './lib/harness';
+import { benchBuild, requireWrk, root, runWrkAsync } from './lib/harness';
 import { apiRequests, FORWARDED_HTTPS, pagePaths } from './peer/pools';
 import { Cleanup } from './peer/servers';
+import { startAppWithSite } from './peer/setup';
 
 const { values: args } = parseArgs({
   options: {
@@ -71,17 +70,7 @@ async function main(): Promise<void> {
   const cleanup = new Cleanup();
   let stopMs = 0;
   try {
-    const keys = new FakeKeys();
-    const cdn = await keys.start();
-    cleanup.add(() => keys.stop());
-    const product = new FakeProduct();
-    await product.start();
-    cleanup.add(() => product.stop());
-    const app = await startApp({ CONNECT_KEYS_CDN_URL: cdn, ALLOWED_PRODUCT_HOSTS: new URL(product.url).host, TRUST_PROXY: '1' }, { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
-    cleanup.add(() => app.stop());
-    const site = newSite({ baseUrl: product.url });
-    product.sites.push(site);
-    await install(app.url, keys, site);
+    const { app, site } = await startAppWithSite(cleanup, { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
     const route = args.route!;
     const pool = route === 'api' ? await apiRequests(site, 1000, 50) : await pagePaths(app.url, site, 2000, { route: route === 'panel' ? '/panel/issue' : `/${route}`, issues: 50 });
     const opts = { seconds: Number(args.duration), connections: Number(args.connections), headers: FORWARDED_HTTPS };

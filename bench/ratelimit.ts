@@ -28,6 +28,7 @@ import { checkGlobalPermission, getIssueSummary, isProductApiError, ProductClien
 import type { AppDescriptor } from '../emulator/lib/descriptor';
 import { userByKey } from '../emulator/lib/directory';
 import { Emulator } from '../emulator/lib/emulator';
+import { prng } from '../test/support/prng';
 
 const { values: args } = parseArgs({
   options: {
@@ -55,18 +56,6 @@ const MIX: [Op, number][] = [
   ['admin view', 0.1],
   ['property write', 0.25],
 ];
-
-/** mulberry32: the same arrivals in both runs. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function schedule(): { at: number; op: Op; issue: string }[] {
   const rnd = prng(Number(args.seed));

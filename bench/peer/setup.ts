@@ -1,5 +1,6 @@
 import { FakeProduct, lifecyclePayload } from 'atlassian-connect-next/testing';
 import { APP_KEY, contextToken, FakeKeys, install, newSite, type Site } from '../../test/support/product';
+import type { AppServer } from '../../scripts/stack';
 import { fetchFresh, startApp } from '../lib/harness';
 import { FORWARDED_HTTPS, issueIdOf } from './pools';
 import { startAce, startBare, type AceRecord, type Cleanup, type PeerServer } from './servers';
@@ -21,7 +22,11 @@ export interface Stack {
   items: Map<string, unknown[]>;
 }
 
-export async function startStack(cleanup: Cleanup, opts: { issues: number; items: number }): Promise<Stack> {
+/**
+ * The app's bench build with the install keys' CDN and a fake product, and one site of that
+ * product installed by a signed install (RS256, as the product installs).
+ */
+export async function startAppWithSite(cleanup: Cleanup, opts: { nodeArgs?: string[] } = {}): Promise<{ app: AppServer; product: FakeProduct; site: Site }> {
   const keys = new FakeKeys();
   const cdn = await keys.start();
   cleanup.add(() => keys.stop());
@@ -30,11 +35,16 @@ export async function startStack(cleanup: Cleanup, opts: { issues: number; items
   await product.start();
   cleanup.add(() => product.stop());
   // TRUST_PROXY=1: the app reads X-Forwarded-Proto as it would behind its TLS proxy.
-  const app = await startApp({ CONNECT_KEYS_CDN_URL: cdn, ALLOWED_PRODUCT_HOSTS: new URL(product.url).host, TRUST_PROXY: '1' });
+  const app = await startApp({ CONNECT_KEYS_CDN_URL: cdn, ALLOWED_PRODUCT_HOSTS: new URL(product.url).host, TRUST_PROXY: '1' }, { nodeArgs: opts.nodeArgs });
   cleanup.add(() => app.stop());
   const site = newSite({ baseUrl: product.url });
   product.sites.push(site);
   await install(app.url, keys, site);
+  return { app, product, site };
+}
+
+export async function startStack(cleanup: Cleanup, opts: { issues: number; items: number }): Promise<Stack> {
+  const { app, site } = await startAppWithSite(cleanup);
 
   const items = await seedApp(app.url, site, opts);
   const records: AceRecord[] = [...items].map(([issueId, list]) => ({ clientKey: site.clientKey, key: `checklist:${issueId}`, value: { items: list } }));

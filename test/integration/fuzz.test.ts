@@ -8,6 +8,7 @@ import { openDatabase, type Database } from '@/lib/db/open';
 import { startApp, type AppServer } from '../../scripts/stack';
 import { databaseOptions } from '../support/database';
 import { FakeKeys, install, newSite, sessionFor, type Site } from '../support/product';
+import { prng } from '../support/prng';
 
 /**
  * A seeded fuzz run against every route kind of the built app: at least 1 000 malformed tokens
@@ -20,17 +21,6 @@ import { FakeKeys, install, newSite, sessionFor, type Site } from '../support/pr
 const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const CASES_PER_KIND = Number(process.env.FUZZ_CASES ?? 160);
 
-/** mulberry32: a small, well-known seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rnd = prng(SEED);
 const int = (n: number) => Math.floor(rnd() * n);
 const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
