@@ -54,3 +54,17 @@ export function createAppConnect(env: Env, log: Logger, db: Pick<Database, 'pris
     },
   });
 }
+
+/** How long after its end a rate-limit pause, or after its window a pacing budget, is kept (late readers, clock skew). */
+const RATE_ROWS_KEPT_MS = 2 * 3_600_000;
+
+/**
+ * Deletes rate-limit pauses and pacing budgets that can no longer matter (one row per scope ever
+ * paced or limited: per issue written, so without this the tables grow with every issue). Run
+ * with the scheduled purge.
+ */
+export async function pruneRateLimitRows(db: Pick<Database, 'runner'>, now: Date): Promise<{ pauses: number; budgets: number }> {
+  const before = now.getTime() - RATE_ROWS_KEPT_MS;
+  const [pauses, budgets] = await Promise.all([new SqlRateLimitState(db.runner).prune(before), new SqlBudgetStore(db.runner).prune(before)]);
+  return { pauses, budgets };
+}

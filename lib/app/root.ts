@@ -15,7 +15,7 @@ import { createPreferencesRepository, type PreferencesRepository } from '@/lib/p
 import { createDataLifecycleJobs, type DataLifecycleJobs } from '@/lib/retention/scheduler';
 import { createSettingsRepository } from '@/lib/settings/repository';
 import { createSettingsService, type SettingsService } from '@/lib/settings/service';
-import { createAppConnect } from './app-connect';
+import { createAppConnect, pruneRateLimitRows } from './app-connect';
 import { createHealth, type Health } from './health';
 import { createAppJobs, ISSUE_PROPERTY_QUEUE, type AppJobs } from './jobs';
 import { createMetrics, type AppMetrics } from './metrics';
@@ -106,6 +106,7 @@ async function build(): Promise<App> {
     purgeIntervalMinutes: env.PURGE_INTERVAL_MINUTES,
     reportIntervalHours: env.GDPR_REPORT_INTERVAL_HOURS,
     report: personalDataReportJob({ prisma, connect, log }),
+    housekeeping: (now) => pruneRateLimitRows(db, now),
   });
   background.queue.on('completed', ({ job }) => metrics.job(job.queue, 'completed'));
   background.queue.on('retrying', ({ job }) => metrics.job(job.queue, 'retrying'));

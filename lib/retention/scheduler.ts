@@ -23,6 +23,8 @@ export interface DataLifecycleOptions {
   purgeIntervalMinutes: number;
   reportIntervalHours: number;
   report: (now?: Date) => Promise<unknown>;
+  /** Run with each purge: the framework's own housekeeping (expired rate-limit rows). */
+  housekeeping?: (now: Date) => Promise<unknown>;
 }
 
 export type DataLifecycleJobs = ReturnType<typeof createDataLifecycleJobs>;
@@ -52,7 +54,11 @@ export function createDataLifecycleJobs(o: DataLifecycleOptions) {
     return [first, repeat];
   }
 
-  const purge = (now = new Date()) => purgeExpiredTenants({ prisma: o.prisma, now, retentionDays: o.retentionDays, log: o.log });
+  const purge = async (now = new Date()) => {
+    const result = await purgeExpiredTenants({ prisma: o.prisma, now, retentionDays: o.retentionDays, log: o.log });
+    await o.housekeeping?.(now).catch((err: unknown) => o.log.warn({ err: (err as Error).message }, 'housekeeping failed'));
+    return result;
+  };
 
   return {
     purge,
