@@ -43,8 +43,13 @@ export function createAppConnect(env: Env, log: Logger, db: Pick<Database, 'pris
       peopleStore: userProfileStore(prisma),
       observer,
       // Rate-limit pauses in the database: every instance (and the next process after a restart)
-      // leaves a limited scope alone until its reset.
-      rateLimits: new SqlRateLimitState(db.runner, { onError: (err) => log.warn({ err: (err as Error).message }, 'rate-limit pauses: database unavailable, using this instance\'s own') }),
+      // leaves a limited scope alone until its reset. The embedded database has one instance: what
+      // it read once at start it then knows from its own 429s, so it never reads the table again
+      // (on a panel read, a query a second per site would be CPU on the request's thread).
+      rateLimits: new SqlRateLimitState(db.runner, {
+        ...(db.embedded ? { refreshMs: Number.POSITIVE_INFINITY } : {}),
+        onError: (err) => log.warn({ err: (err as Error).message }, 'rate-limit pauses: database unavailable, using this instance\'s own'),
+      }),
       // Pacing budgets: shared through PostgreSQL by every instance (leased in chunks, rate-pacer.ts);
       // the embedded database has one instance, whose budgets stay in its memory.
       pacing: {

@@ -86,14 +86,19 @@ async function build(): Promise<App> {
   const background = createAppJobs({ env, log, db, connect, checklists: checklistRepo, onRateLimitDeferral: metrics.rateLimitDeferral });
   // What the panel is told about Jira's copy: the app's own records only (the job queue and the
   // shared rate-limit pauses), never a product call.
-  const syncState = createSyncState({ unfinishedWrites: background.unfinishedPropertyWrites, sitePause: (clientKey) => connect.product.rateLimitPause(clientKey) });
+  // The issue's unfinished writes come from the read cache too: the job table announces their changes.
+  const syncState = createSyncState({
+    unfinishedWrites: (clientKey, issueId) => checklistCache.read(clientKey, issueId, 'writes', () => background.unfinishedPropertyWrites(clientKey, issueId)),
+    sitePause: (clientKey) => connect.product.rateLimitPause(clientKey),
+  });
+  const writesChanged = (clientKey: string, issueId: string) => checklistCache.changed(clientKey, issueId, ['writes']);
   const progressChanged = async (clientKey: string, issueId: string) => {
     await background.scheduleIssueProperty(clientKey, issueId);
-    syncState.changed(clientKey, issueId);
+    writesChanged(clientKey, issueId);
   };
-  // A property write run here (written, deferred, given up): the issue's sync state is asked again.
+  // A property write run here (written, deferred, given up): seen at once here, before its announcement arrives.
   const propertyWriteRan = ({ job }: { job: JobRecord }) => {
-    if (job.queue === ISSUE_PROPERTY_QUEUE && job.clientKey && job.coalesceKey) syncState.changed(job.clientKey, job.coalesceKey);
+    if (job.queue === ISSUE_PROPERTY_QUEUE && job.clientKey && job.coalesceKey) writesChanged(job.clientKey, job.coalesceKey);
   };
   background.queue.on('completed', propertyWriteRan);
   background.queue.on('retrying', propertyWriteRan);

@@ -89,6 +89,34 @@ describe(`checklist change announcements (${testDatabaseKind})`, () => {
     expect(l.seen).toEqual(['site-a\u000110', 'site-a\u000110', 'site-b\u0001*', 'site-b\u00017', 'site-d\u00011']);
   });
 
+  it("an issue-property job's changes announce that issue's writes; other queues and the purge of finished jobs announce nothing", async () => {
+    const shared = await openShared();
+    const db = await shared.open();
+    const l = await listener(db);
+    const job = (queue: string, issueId: string, status = 'pending') =>
+      `INSERT INTO "ConnectJob" ("queue", "clientKey", "payload", "status", "runAt", "maxAttempts", "coalesceKey", "createdAt", "updatedAt")
+       VALUES ('${queue}', 'site-j', '{}', '${status}', now(), 5, '${issueId}', now(), now())`;
+    await db.runner.query(job('webhook', '1'));
+    await db.runner.query(job('issue-property', '2'));
+    await l.next((p) => p === 'site-j\u00012\u0001writes');
+    // Claimed (running), then finished.
+    await db.runner.query(`UPDATE "ConnectJob" SET "status" = 'running' WHERE "queue" = 'issue-property'`);
+    await db.runner.query(`UPDATE "ConnectJob" SET "status" = 'done', "finishedAt" = now() WHERE "queue" = 'issue-property'`);
+    // The purge of finished jobs and a webhook job's run: nothing the panel shows.
+    await db.runner.query(`DELETE FROM "ConnectJob" WHERE "status" = 'done'`);
+    await db.runner.query(`UPDATE "ConnectJob" SET "status" = 'running' WHERE "queue" = 'webhook'`);
+    // A pending write cancelled (the issue deleted) is announced.
+    await db.runner.query(job('issue-property', '3'));
+    await db.runner.query(`DELETE FROM "ConnectJob" WHERE "coalesceKey" = '3'`);
+    await db.runner.query(`INSERT INTO "ChecklistState" ("clientKey", "issueId") VALUES ('site-j', 'last')`);
+    await l.next((p) => p === 'site-j\u0001last');
+    expect(l.seen).toEqual(['site-j\u00012\u0001writes', 'site-j\u00012\u0001writes', 'site-j\u00012\u0001writes', 'site-j\u00013\u0001writes', 'site-j\u00013\u0001writes', 'site-j\u0001last']);
+    // Many issues in one statement: the site.
+    await db.runner.query(`INSERT INTO "ConnectJob" ("queue", "clientKey", "payload", "status", "runAt", "maxAttempts", "coalesceKey", "createdAt", "updatedAt")
+      SELECT 'issue-property', 'site-k', '{}', 'pending', now(), 5, g::text, now(), now() FROM generate_series(1, 501) g`);
+    await l.next((p) => p === 'site-k\u0001*\u0001writes');
+  });
+
   it('a cached checklist changed behind the repository (raw SQL) is read fresh once announced', async () => {
     const shared = await openShared();
     const db = await shared.open();

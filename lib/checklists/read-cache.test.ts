@@ -79,6 +79,33 @@ describe('ChecklistReadCache', () => {
     expect(l.calls()).toBe(8);
   });
 
+  it("the job queue's announcement of an issue's writes drops only its writes; an unknown part drops everything", async () => {
+    const c = live();
+    const l = counting(() => 'v');
+    const parts = ['items', 'state', 'writes'] as const;
+    const readAll = async () => {
+      for (const [site, issue] of [['a', '1'], ['a', '2'], ['b', '1']] as const) for (const part of parts) await c.read(site, issue, part, l.load);
+    };
+    await readAll();
+    expect(l.calls()).toBe(9);
+    c.announced('a\u00011\u0001writes');
+    await readAll();
+    expect(l.calls()).toBe(10);
+    c.changed('a', '2', ['writes']);
+    await readAll();
+    expect(l.calls()).toBe(11);
+    // Every issue of site a, its writes only.
+    c.announced('a\u0001*\u0001writes');
+    await readAll();
+    expect(l.calls()).toBe(13);
+    c.announced('a\u00011\u0001colour');
+    await readAll();
+    expect(l.calls()).toBe(22);
+    c.announced('a\u00011\u0001writes\u0001more');
+    await readAll();
+    expect(l.calls()).toBe(31);
+  });
+
   it('a read that began before a change is answered but not kept', async () => {
     const c = live();
     const first = deferred<string>();

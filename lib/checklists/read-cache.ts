@@ -11,6 +11,10 @@ import { LRUCache } from 'lru-cache';
  * edit reads the edit. Another instance sees it once the notification arrives (milliseconds
  * after the commit).
  *
+ * The issue's unfinished property writes (what the panel's sync state is made of) are kept the
+ * same way: the job table's triggers announce every change to an issue-property job
+ * (prisma/migrations/20261206000000_issue_property_writes_notify), and only that part is dropped.
+ *
  * Safe when the announcements may be missed: while the LISTEN connection is down nothing is
  * cached and every read goes to the database; when it comes back the cache starts empty. A read
  * that raced a change (began before, ended after) is answered but not kept. Entries also expire
@@ -29,7 +33,8 @@ export interface ChecklistReadCacheOptions {
 /** The channel the checklist tables' triggers NOTIFY on (the migration's name for it). */
 export const CHECKLIST_CHANGED = 'app_checklist_changed';
 
-const PARTS = ['items', 'state'] as const;
+/** An issue's items, its state, and its unfinished property writes (the panel's sync state). */
+const PARTS = ['items', 'state', 'writes'] as const;
 export type CachedPart = (typeof PARTS)[number];
 
 const SEP = '\u0001';
@@ -84,10 +89,10 @@ export class ChecklistReadCache {
     }
   }
 
-  /** The issue's checklist changed (this instance wrote it). */
-  changed(clientKey: string, issueId: string): void {
+  /** The issue's checklist (or only `parts` of what is kept of it) changed: this instance wrote it. */
+  changed(clientKey: string, issueId: string, parts: readonly CachedPart[] = PARTS): void {
     const prefix = clientKey + SEP + issueId + SEP;
-    for (const part of PARTS) {
+    for (const part of parts) {
       const key = prefix + part;
       this.entries.delete(key);
       const load = this.loads.get(key);
@@ -100,20 +105,20 @@ export class ChecklistReadCache {
 
   /**
    * A change announced by the database: the payload of `app_checklist_changed` (clientKey,
-   * U+0001, issueId or `*` for every issue of the site). A payload of another shape drops
+   * U+0001, issueId or `*` for every issue of the site; then U+0001 and the part when only that
+   * part changed: `writes` from the job queue's trigger). A payload of another shape drops
    * everything (never keep what might be stale).
    */
   announced(payload: string): void {
-    const at = payload.indexOf(SEP);
-    if (at <= 0) {
+    const [clientKey, issueId, part, ...rest] = payload.split(SEP);
+    const parts = part === undefined ? PARTS : PARTS.filter((p) => p === part);
+    if (!clientKey || !issueId || !parts.length || rest.length) {
       this.drop(() => true);
       this.entries.clear();
       return;
     }
-    const clientKey = payload.slice(0, at);
-    const issueId = payload.slice(at + 1);
-    if (issueId === ALL) this.drop((key) => key.startsWith(clientKey + SEP));
-    else this.changed(clientKey, issueId);
+    if (issueId === ALL) this.drop((key) => key.startsWith(clientKey + SEP) && parts.some((p) => key.endsWith(SEP + p)));
+    else this.changed(clientKey, issueId, parts);
   }
 
   /** The announcements are (again) received, or are no longer: either way nothing held is trusted. */

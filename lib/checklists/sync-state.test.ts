@@ -46,27 +46,4 @@ describe('the sync state of an issue', () => {
   it("the app-wide pool counts like the site's quota (sitePause reports only those two, never an endpoint's burst)", async () => {
     expect(await reader([], { limit: 'app', until: RESET }).read('s', '1')).toMatchObject({ state: 'limited', limit: 'app', pending: false });
   });
-
-  it("an issue's unfinished writes answer its reads for writesFreshMs, unless this instance changed them", async () => {
-    let now = NOW;
-    let writes: Awaited<ReturnType<SyncStateDeps['unfinishedWrites']>> = [];
-    let asked = 0;
-    const read = createSyncState({ unfinishedWrites: async () => (asked++, writes), sitePause: async () => null, now: () => now, writesFreshMs: 1_000 });
-    expect(await read('s', '1')).toEqual({ state: 'synced' });
-    writes = [{ status: 'pending', runAt: NOW + 300, lastError: null }];
-    now += 999;
-    expect(await read('s', '1')).toEqual({ state: 'synced' });
-    expect(asked).toBe(1);
-    await read('s', '2');
-    expect(asked).toBe(2);
-    // A write scheduled here is seen at once.
-    read.changed('s', '1');
-    expect(await read('s', '1')).toEqual({ state: 'pending' });
-    expect(asked).toBe(3);
-    // One scheduled elsewhere, once the entry is older than writesFreshMs.
-    writes = [];
-    now += 1_001;
-    expect(await read('s', '1')).toEqual({ state: 'synced' });
-    expect(asked).toBe(4);
-  });
 });

@@ -1,5 +1,4 @@
 import 'server-only';
-import { LRUCache } from 'lru-cache';
 import { deferredByRateLimit, type JobRecord } from 'atlassian-connect-next';
 import type { SyncState } from './schema';
 
@@ -14,19 +13,15 @@ import type { SyncState } from './schema';
  * issue that a limit of any kind deferred does count, until it has been written.
  */
 export interface SyncStateDeps {
-  /** The issue's property writes not finished yet (waiting or running). */
+  /**
+   * The issue's property writes not finished yet (waiting or running). Asked on every read: the
+   * composition answers it from the checklist read cache, which the job table's triggers keep
+   * current (a query per panel read would cost the read path the round trip the cache saved).
+   */
   unfinishedWrites(clientKey: string, issueId: string): Promise<Pick<JobRecord, 'status' | 'runAt' | 'lastError'>[]>;
   /** The site's (or the app-wide) rate-limit pause in force now, if any. */
   sitePause(clientKey: string): Promise<{ limit: 'burst' | 'issue' | 'site' | 'app'; until: number } | null>;
   now?: () => number;
-  /**
-   * How long an issue's unfinished writes, once read, answer its panel's reads (default 1 s):
-   * the job queue is a table with no change announcements, and a query per panel read would
-   * cost the panel's read path the database round trip the checklist cache saved (issue 13).
-   * `changed` drops an issue's entry when this instance schedules or finishes one of its writes,
-   * so a panel sees its own edit pending at once; another instance's job is seen within this.
-   */
-  writesFreshMs?: number;
 }
 
 /** `limit` of a deferred write, from its `lastError` ("RateLimitDeferral: product rate limited (site, 429) until …"). */
@@ -35,28 +30,10 @@ function deferralLimit(lastError: string | null): 'burst' | 'issue' | 'site' | '
   return (m?.[1] as 'burst' | 'issue' | 'site' | 'app' | undefined) ?? 'site';
 }
 
-type Writes = Awaited<ReturnType<SyncStateDeps['unfinishedWrites']>>;
-
 export function createSyncState(d: SyncStateDeps) {
   const now = d.now ?? Date.now;
-  const writesCache = new LRUCache<string, { writes: Promise<Writes> }>({
-    max: 20_000,
-    ttl: Math.max(1, d.writesFreshMs ?? 1_000),
-    // The injected clock, read as is (lru-cache otherwise debounces its clock by 1 ms of real time).
-    ...(d.now ? { perf: { now: d.now }, ttlResolution: 0 } : {}),
-  });
-  const keyOf = (clientKey: string, issueId: string) => `${clientKey}\u0001${issueId}`;
-  const unfinishedWrites = (clientKey: string, issueId: string): Promise<Writes> => {
-    const key = keyOf(clientKey, issueId);
-    const hit = writesCache.get(key);
-    if (hit) return hit.writes;
-    const writes = d.unfinishedWrites(clientKey, issueId);
-    writesCache.set(key, { writes });
-    writes.catch(() => writesCache.get(key)?.writes === writes && writesCache.delete(key));
-    return writes;
-  };
-  const syncState = async function syncState(clientKey: string, issueId: string): Promise<SyncState> {
-    const [writes, pause] = await Promise.all([unfinishedWrites(clientKey, issueId), d.sitePause(clientKey)]);
+  return async function syncState(clientKey: string, issueId: string): Promise<SyncState> {
+    const [writes, pause] = await Promise.all([d.unfinishedWrites(clientKey, issueId), d.sitePause(clientKey)]);
     const t = now();
     const deferred = writes.filter(deferredByRateLimit);
     const pending = writes.length > 0;
@@ -67,9 +44,6 @@ export function createSyncState(d: SyncStateDeps) {
     const limit = pause && pause.until >= (deferredUntil ?? 0) ? pause.limit : deferralLimit(deferred.at(-1)?.lastError ?? null);
     return { state: 'limited', until: new Date(until).toISOString(), limit, pending };
   };
-  /** A write of the issue was scheduled, deferred or finished here: its next read asks the queue. */
-  const changed = (clientKey: string, issueId: string): void => void writesCache.delete(keyOf(clientKey, issueId));
-  return Object.assign(syncState, { changed });
 }
 
 export type SyncStateReader = ReturnType<typeof createSyncState>;
