@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pendingBodyText } from 'atlassian-connect-next';
 
 /**
  * Node's request and response to the Fetch API and back, for route handlers the app server
@@ -22,23 +23,137 @@ export interface BridgedRequest {
    * client still sending past that is cut off.
    */
   finish(): void;
+  /** The client went away before the answer was complete: the request's signal aborts. */
+  abort(): void;
+  /** abort() was called. */
+  readonly aborted: boolean;
 }
 
-export function toRequest(req: IncomingMessage, origin: string, signal: AbortSignal, asMethod?: string): BridgedRequest {
+export function toRequest(req: IncomingMessage, origin: string, asMethod?: string): BridgedRequest {
+  const method = asMethod ?? req.method ?? 'GET';
+  if (method === 'GET' || method === 'HEAD') return bodiless(req, origin, method);
   const headers = new Headers();
   const raw = req.rawHeaders;
   for (let i = 0; i < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
-  const method = asMethod ?? req.method ?? 'GET';
-  const hasBody = method !== 'GET' && method !== 'HEAD';
-  const body = hasBody ? bodyOf(req) : undefined;
+  const body = bodyOf(req);
+  const ac = new AbortController();
   const request = new Request(new URL(req.url ?? '/', origin), {
     method,
     headers,
-    body: body?.stream,
-    signal,
+    body: body.stream,
+    signal: ac.signal,
     duplex: 'half',
   } as RequestInit);
-  return { request, finish: () => body?.drop(DRAIN_LIMIT_BYTES) };
+  return {
+    request,
+    finish: () => body.drop(DRAIN_LIMIT_BYTES),
+    abort: () => ac.abort(),
+    get aborted() {
+      return ac.signal.aborted;
+    },
+  };
+}
+
+/**
+ * A request without a body (GET, HEAD: every page load and API read) as a Request whose parts
+ * are made when a handler reads them. A fetch Request costs more than the Connect check of the
+ * page it carries (issue 13): its constructor parses the URL, copies every header through
+ * WebIDL checks and creates an AbortSignal that follows the one given, two signals per request.
+ * Here `url` and `headers` are built on first read, the signal only if a handler asks for it,
+ * and anything else a Request has (clone, text, cache, …) is answered by a real Request made
+ * then from the same parts.
+ */
+function bodiless(req: IncomingMessage, origin: string, method: string): BridgedRequest {
+  let ac: AbortController | undefined;
+  let aborted = false;
+  const request = new LazyRequest(req, origin, method, () => {
+    if (!ac) {
+      ac = new AbortController();
+      if (aborted) ac.abort();
+    }
+    return ac.signal;
+  });
+  return {
+    request: request as unknown as Request,
+    finish: () => undefined,
+    abort: () => {
+      aborted = true;
+      ac?.abort();
+    },
+    get aborted() {
+      return aborted;
+    },
+  };
+}
+
+class LazyRequest {
+  #url?: string;
+  #headers?: Headers;
+  #real?: Request;
+
+  constructor(
+    private readonly incoming: IncomingMessage,
+    private readonly origin: string,
+    readonly method: string,
+    private readonly signalOf: () => AbortSignal,
+  ) {}
+
+  get url(): string {
+    // The same string a Request would hold: the WHATWG parser normalises the path as it does there.
+    return (this.#url ??= new URL(this.incoming.url ?? '/', this.origin).href);
+  }
+
+  get headers(): Headers {
+    if (!this.#headers) {
+      const headers = new Headers();
+      const raw = this.incoming.rawHeaders;
+      for (let i = 0; i < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
+      this.#headers = headers;
+    }
+    return this.#headers;
+  }
+
+  get signal(): AbortSignal {
+    return this.signalOf();
+  }
+
+  get body(): null {
+    return null;
+  }
+
+  get bodyUsed(): boolean {
+    return false;
+  }
+
+  /** The real Request, for whatever else is read (made once, on the same URL, headers and signal). */
+  real(): Request {
+    return (this.#real ??= new Request(this.url, { method: this.method, headers: this.headers, signal: this.signal }));
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'Request';
+  }
+}
+
+// Every other member of Request (clone, text, json, arrayBuffer, cache, mode, …) answers from the real one.
+for (const name of Object.getOwnPropertyNames(Request.prototype)) {
+  if (name === 'constructor' || Object.prototype.hasOwnProperty.call(LazyRequest.prototype, name)) continue;
+  const d = Object.getOwnPropertyDescriptor(Request.prototype, name)!;
+  Object.defineProperty(LazyRequest.prototype, name, {
+    configurable: true,
+    ...(typeof d.value === 'function'
+      ? {
+          value(this: LazyRequest, ...args: unknown[]) {
+            const r = this.real();
+            return (r[name as keyof Request] as (...a: unknown[]) => unknown).apply(r, args);
+          },
+        }
+      : {
+          get(this: LazyRequest) {
+            return this.real()[name as keyof Request];
+          },
+        }),
+  });
 }
 
 /**
@@ -121,6 +236,14 @@ export async function sendResponse(res: ServerResponse, response: Response, extr
   const cookies = response.headers.getSetCookie();
   if (cookies.length) res.setHeader('set-cookie', cookies);
   for (const [k, v] of Object.entries(extraHeaders)) if (!res.hasHeader(k)) res.setHeader(k, v);
+  // A string answer (jsonResponse, textResponse) goes out as it is, with its length, in one write.
+  const text = pendingBodyText(response);
+  if (text !== undefined) {
+    const bytes = Buffer.from(text);
+    if (!res.hasHeader('content-length')) res.setHeader('content-length', bytes.byteLength);
+    await ended(res, opts.head ? undefined : bytes);
+    return;
+  }
   if (!response.body || opts.head) {
     await response.body?.cancel();
     res.end();

@@ -77,16 +77,15 @@ async function main(): Promise<void> {
       return;
     }
     const entry = m.handler;
-    const ac = new AbortController();
+    const head = method === 'HEAD';
+    const bridged = toRequest(req, origin, head ? 'GET' : undefined);
     // The client went away before the answer was complete: the handler's request signal aborts.
     // (Not after a complete answer: an abort builds a DOMException, a few % of a page load.)
     res.once('close', () => {
-      if (!res.writableFinished) ac.abort();
+      if (!res.writableFinished) bridged.abort();
     });
     void (async () => {
       try {
-        const head = method === 'HEAD';
-        const bridged = toRequest(req, origin, ac.signal, head ? 'GET' : undefined);
         try {
           const response = await entry.handler(bridged.request, { params: Promise.resolve(m.params) });
           await sendResponse(res, response, headers, { head });
@@ -96,7 +95,7 @@ async function main(): Promise<void> {
         }
       } catch (err) {
         // The client went away mid-answer (a closed tab, a load generator stopping): nothing to answer.
-        if (ac.signal.aborted) {
+        if (bridged.aborted) {
           log.debug({ route: entry.path }, 'app server: client closed the connection');
           res.destroy();
           return;

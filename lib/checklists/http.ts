@@ -1,6 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
-import type { ConnectContext, RouteParams } from 'atlassian-connect-next';
+import { jsonResponse, type ConnectContext, type RouteParams } from 'atlassian-connect-next';
 import { parseOr422, readJson } from '@/lib/app/api/http';
 import { createItemBody, itemIdParam, moveItemBody, updateItemBody } from './schema';
 import type { ChecklistService } from './service';
@@ -27,25 +27,25 @@ export function checklistHandlers(service: ChecklistService) {
       const { issueId } = await ids(route, false);
       // The project is where the token was issued (ctx.scope), never a query parameter.
       const dto = await service.getChecklist(ctx, issueId);
-      return Response.json({ ...dto, readOnly: !ctx.license.licensed || !ctx.accountId, license: ctx.license }, { headers: noStore });
+      return jsonResponse({ ...dto, readOnly: !ctx.license.licensed || !ctx.accountId, license: ctx.license }, { headers: noStore });
     },
 
     async create(req: Request, ctx: ConnectContext, route: RouteParams): Promise<Response> {
       const { issueId } = await ids(route, false);
       const body = await readJson(req, createItemBody);
-      return Response.json(await service.addItem(ctx, issueId, body.text), { status: 201, headers: noStore });
+      return jsonResponse(await service.addItem(ctx, issueId, body.text), { status: 201, headers: noStore });
     },
 
     async update(req: Request, ctx: ConnectContext, route: RouteParams): Promise<Response> {
       const { issueId, itemId } = await ids(route, true);
       const body = await readJson(req, updateItemBody);
-      return Response.json(await service.changeItem(ctx, issueId, itemId, body), { headers: noStore });
+      return jsonResponse(await service.changeItem(ctx, issueId, itemId, body), { headers: noStore });
     },
 
     async move(req: Request, ctx: ConnectContext, route: RouteParams): Promise<Response> {
       const { issueId, itemId } = await ids(route, true);
       const body = await readJson(req, moveItemBody);
-      return Response.json(await service.moveItem(ctx, issueId, itemId, body.afterId), { headers: noStore });
+      return jsonResponse(await service.moveItem(ctx, issueId, itemId, body.afterId), { headers: noStore });
     },
 
     async remove(req: Request, ctx: ConnectContext, route: RouteParams): Promise<Response> {

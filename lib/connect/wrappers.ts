@@ -3,6 +3,7 @@ import type { LifecycleEventName } from './descriptor';
 import { errorBody, toConnectError } from './errors';
 import { frameAncestors } from './hosts';
 import { handleLifecycle } from './lifecycle';
+import { jsonResponse } from './response';
 import { checkScope, checkSession, type Policy, type PolicyName, type ScopeRule } from './policies';
 import type { ConnectRuntime } from './runtime';
 
@@ -40,7 +41,7 @@ export interface PageOptions {
 export function errorResponse(rt: Pick<ConnectRuntime, 'log'>, err: unknown, headers?: HeadersInit): Response {
   const e = toConnectError(err);
   if (e.status >= 500) rt.log.error({ code: e.code, detail: e.message }, 'request failed');
-  const res = Response.json(errorBody(e), { status: e.status, headers });
+  const res = jsonResponse(errorBody(e), { status: e.status, headers });
   res.headers.set('Cache-Control', 'no-store');
   if (e.status === 401) res.headers.set('WWW-Authenticate', 'JWT realm="connect"');
   if (e.status === 429 && !res.headers.has('Retry-After')) res.headers.set('Retry-After', '1');

@@ -1,5 +1,5 @@
 import 'server-only';
-import type { ConnectContext } from 'atlassian-connect-next';
+import { textResponse, type ConnectContext } from 'atlassian-connect-next';
 import { parseOr422 } from '@/lib/app/api/http';
 import { issueIdParam } from '@/lib/checklists/schema';
 import { baseBootstrap } from './bootstrap';
@@ -61,7 +61,7 @@ ${apScriptTag(d.apJsUrl, 'general')}${GENERAL_STYLE}</head>
 <body><div class="ac-content"><h1>Checklists</h1><p data-testid="general-tenant">${esc(ctx.tenant.displayUrl ?? ctx.tenant.baseUrl)}</p>
 <p data-testid="general-license">${esc(ctx.license.param)}</p></div>
 <script id="connect-bootstrap" type="application/json">${boot}</script></body></html>`;
-      return new Response(html, { headers: { 'Content-Type': 'text/html; charset=utf-8' } });
+      return textResponse(html, { headers: { 'Content-Type': 'text/html; charset=utf-8' } });
     },
   };
 }

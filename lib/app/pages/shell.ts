@@ -1,5 +1,5 @@
 import 'server-only';
-import { ConnectError } from 'atlassian-connect-next';
+import { ConnectError, textResponse } from 'atlassian-connect-next';
 import { apScriptTag } from '@/components/connect/ap-options';
 
 /**
@@ -88,6 +88,6 @@ export function createShellRenderer(o: ShellOptions) {
       `<script id="app-bootstrap" type="application/json">${scriptJson(opts.bootstrap)}</script>` +
       PREFETCH +
       s.rest;
-    return new Response(html, { headers: { 'Content-Type': 'text/html; charset=utf-8', 'Content-Language': opts.locale } });
+    return textResponse(html, { headers: { 'Content-Type': 'text/html; charset=utf-8', 'Content-Language': opts.locale } });
   };
 }
