@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { ConnectError } from './errors';
 import { verifyJwt } from './jwt';
@@ -26,8 +27,10 @@ export interface SessionClaims {
 const TYP = 'connect-session+jwt';
 
 export class SessionTokens {
-  /** Imported once: jose would otherwise import raw key bytes on every sign and verify. */
+  /** Imported once: jose would otherwise import raw key bytes on every sign. */
   private readonly key: Promise<CryptoKey>;
+  /** The same bytes for verification, on the request's thread (verifyJwt: every API call verifies one). */
+  private readonly verifyKey: KeyObject;
 
   constructor(
     /** 32 bytes of the app's own (derived) key material: see deriveKey in runtime.ts. */
@@ -36,7 +39,8 @@ export class SessionTokens {
     private readonly ttlSeconds: number,
     private readonly leewaySeconds: number,
   ) {
-    this.key = crypto.subtle.importKey('raw', new Uint8Array(key), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+    this.key = crypto.subtle.importKey('raw', new Uint8Array(key), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    this.verifyKey = createSecretKey(new Uint8Array(key));
   }
 
   /**
@@ -68,7 +72,7 @@ export class SessionTokens {
   }
 
   async verify(token: string, now?: Date): Promise<SessionClaims> {
-    const claims = await verifyJwt(token, await this.key, {
+    const claims = await verifyJwt(token, this.verifyKey, {
       algorithm: 'HS256',
       leewaySeconds: this.leewaySeconds,
       audience: `${this.appKey}:session`,

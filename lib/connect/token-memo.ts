@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { ConnectClaims } from './jwt';
 
 /**
@@ -7,15 +8,15 @@ import type { ConnectClaims } from './jwt';
  * verification); expiry and the tenant's state are checked by the caller on every use.
  */
 export class VerifiedTokenMemo {
-  private readonly entries = new Map<string, { claims: ConnectClaims; key: CryptoKey }>();
+  private readonly entries = new Map<string, { claims: ConnectClaims; key: KeyObject }>();
 
   constructor(private readonly max = 5_000) {}
 
-  get(token: string): { claims: ConnectClaims; key: CryptoKey } | undefined {
+  get(token: string): { claims: ConnectClaims; key: KeyObject } | undefined {
     return this.entries.get(token);
   }
 
-  remember(token: string, claims: ConnectClaims, key: CryptoKey): void {
+  remember(token: string, claims: ConnectClaims, key: KeyObject): void {
     if (this.entries.size >= this.max) {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.entries.delete(oldest);

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { lruClock } from '../clock';
 import { hmacKey } from '../jwt';
@@ -11,7 +12,8 @@ export interface TenantSource {
 export interface CachedTenant {
   tenant: Tenant;
   /** The shared secret imported once as an HMAC key. */
-  key: CryptoKey;
+  /** Its shared secret as an HS256 key (hmacKey). */
+  key: KeyObject;
 }
 
 interface Entry {
@@ -127,7 +129,7 @@ export class TenantCache {
   private load(clientKey: string, before?: Promise<CachedTenant | null>): Entry {
     const entry: Entry = { value: Promise.resolve(null), expires: this.now() + this.ttlMs, pending: true, quietUntil: 0 };
     entry.value = this.store.find(clientKey).then(async (tenant) => {
-      const found = tenant ? { tenant, key: await hmacKey(tenant.sharedSecret) } : null;
+      const found = tenant ? { tenant, key: hmacKey(tenant.sharedSecret) } : null;
       if (before) {
         const was = await before;
         if (!was || !found || was.tenant.sharedSecret === found.tenant.sharedSecret) entry.quietUntil = this.now() + QUIET_MS;
