@@ -24,7 +24,7 @@
  *   npm run bench:peer -- [--rounds 3] [--duration 10] [--connections 32] [--warmup 3]
  *                         [--memory-loads 100000] [--memory-tenants 1000]
  *                         [--no-memory | --memory-only] [--no-overhead] [--gate]
- *                         [--rebuild | --no-build]
+ *                         [--rebuild | --no-build] [--app-node-args="--cpu-prof --cpu-prof-dir=DIR"]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -50,6 +50,8 @@ const { values: args } = parseArgs({
     issues: { type: 'string', default: '50' },
     items: { type: 'string', default: '3' },
     'no-overhead': { type: 'boolean', default: false },
+    /** Extra node options for the app's process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p` (a profile of the whole run). */
+    'app-node-args': { type: 'string', default: '' },
     'memory-loads': { type: 'string', default: '100000' },
     'memory-tenants': { type: 'string', default: '1000' },
     'memory-chunk': { type: 'string', default: '10' },
@@ -105,7 +107,8 @@ async function throughput(cleanup: Cleanup): Promise<ThroughputResult> {
   const warm = num('warmup');
   const issues = num('issues');
   ensureAce();
-  const stack = await startStack(cleanup, { issues, items: num('items') });
+  const nodeArgs = (args['app-node-args'] ?? '').split(/\s+/).filter(Boolean);
+  const stack = await startStack(cleanup, { issues, items: num('items'), nodeArgs });
   const { app, ace, bare, site } = stack;
 
   // Tokens outlive the whole part, however many targets, rounds and retries: twice the plan plus an hour.

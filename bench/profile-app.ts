@@ -70,13 +70,18 @@ async function main(): Promise<void> {
   const cleanup = new Cleanup();
   let stopMs = 0;
   try {
-    const { app, site } = await startAppWithSite(cleanup, { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
+    const { app, site, product } = await startAppWithSite(cleanup, { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
     const route = args.route!;
     const pool = route === 'api' ? await apiRequests(site, 1000, 50) : await pagePaths(app.url, site, 2000, { route: route === 'panel' ? '/panel/issue' : `/${route}`, issues: 50 });
     const opts = { seconds: Number(args.duration), connections: Number(args.connections), headers: FORWARDED_HTTPS };
     await runWrkAsync(app.url, pool, { ...opts, seconds: 3 });
+    const calls = product.requests.length;
     const r = await runWrkAsync(app.url, pool, opts);
     console.log(`${route}: ${Math.round(r.rps)} req/s, p50 ${r.p50ms} ms, p99 ${r.p99ms} ms, errors ${r.errors}`);
+    // Product calls the app made while measured (each a request that may have waited on the product).
+    const during = new Map<string, number>();
+    for (const q of product.requests.slice(calls)) during.set(`${q.method} ${q.path.split('?')[0]}`, (during.get(`${q.method} ${q.path.split('?')[0]}`) ?? 0) + 1);
+    console.log(`product calls during the load: ${product.requests.length - calls}${[...during].map(([k, n]) => `\n  ${n} × ${k}`).join('')}`);
     const stopping = performance.now();
     await app.stop();
     stopMs = performance.now() - stopping;

@@ -43,8 +43,8 @@ export async function startAppWithSite(cleanup: Cleanup, opts: { nodeArgs?: stri
   return { app, product, site };
 }
 
-export async function startStack(cleanup: Cleanup, opts: { issues: number; items: number }): Promise<Stack> {
-  const { app, site } = await startAppWithSite(cleanup);
+export async function startStack(cleanup: Cleanup, opts: { issues: number; items: number; nodeArgs?: string[] }): Promise<Stack> {
+  const { app, site } = await startAppWithSite(cleanup, { nodeArgs: opts.nodeArgs });
 
   const items = await seedApp(app.url, site, opts);
   const records: AceRecord[] = [...items].map(([issueId, list]) => ({ clientKey: site.clientKey, key: `checklist:${issueId}`, value: { items: list } }));

@@ -166,7 +166,7 @@ describe('ChecklistReadCache', () => {
 
   it('entries expire after the TTL (injected clock)', async () => {
     let now = 1_000;
-    const c = live({ ttlMs: 60_000, now: () => now });
+    const c = live({ ttlMs: 60_000, now: () => now, random: () => 0 });
     const l = counting(() => 'v');
     await c.read('site', '1', 'items', l.load);
     now += 59_999;
@@ -175,6 +175,26 @@ describe('ChecklistReadCache', () => {
     now += 2;
     await c.read('site', '1', 'items', l.load);
     expect(l.calls()).toBe(2);
+  });
+
+  it('entries loaded together expire at different moments, none later than the TTL', async () => {
+    let now = 1_000;
+    const draws = [0, 0.5, 0.999];
+    const c = live({ ttlMs: 60_000, now: () => now, random: () => draws.shift() ?? 0 });
+    const l = counting(() => 'v');
+    for (const issue of ['1', '2', '3']) await c.read('site', issue, 'items', l.load);
+    const reread = async (issue: string) => {
+      const before = l.calls();
+      await c.read('site', issue, 'items', l.load);
+      return l.calls() > before;
+    };
+    // TTLs drawn: 60 s, 52.5 s, 45.015 s.
+    now += 45_020;
+    expect([await reread('1'), await reread('2'), await reread('3')]).toEqual([false, false, true]);
+    now += 7_500;
+    expect([await reread('1'), await reread('2')]).toEqual([false, true]);
+    now += 7_500;
+    expect(await reread('1')).toBe(true);
   });
 
   it('is bounded by items held, a long list weighing its length', async () => {

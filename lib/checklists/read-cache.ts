@@ -25,9 +25,19 @@ export interface ChecklistReadCacheOptions {
   maxIssues?: number;
   /** Items kept across all issues (the memory bound: an item is well under 1 kB). Default 100 000. */
   maxItems?: number;
-  /** Default 60 s. */
+  /**
+   * Default 10 min: the longest an entry is kept, a bound on staleness should an announcement be
+   * lost while the LISTEN connection stays up (PostgreSQL delivers them to a live listener; a lost
+   * connection empties the cache at once, see `listening`). Not shorter: an entry read again costs
+   * three queries, and an issue not viewed for a minute is no reason to pay them (on the embedded
+   * database they are CPU on the request thread; issue 13). Each entry gets its own TTL, drawn
+   * between 3/4 of it and all of it, so entries loaded together (a burst of panel loads) are not
+   * all read again in the same moment, a stall of every request waiting behind them.
+   */
   ttlMs?: number;
   now?: () => number;
+  /** In [0, 1): where in the TTL's last quarter an entry expires (default Math.random). */
+  random?: () => number;
 }
 
 /** The channel the checklist tables' triggers NOTIFY on (the migration's name for it). */
@@ -53,14 +63,18 @@ export class ChecklistReadCache {
   private live = false;
   private hits = 0;
   private misses = 0;
+  private readonly ttlMs: number;
+  private readonly random: () => number;
 
   constructor(opts: ChecklistReadCacheOptions = {}) {
+    this.ttlMs = opts.ttlMs ?? 600_000;
+    this.random = opts.random ?? Math.random;
     this.entries = new LRUCache({
       max: opts.maxIssues ?? 20_000,
       maxSize: opts.maxItems ?? 100_000,
       // An item list weighs its items; a state (or an empty list) weighs one.
       sizeCalculation: (e) => (Array.isArray(e.value) ? Math.max(1, e.value.length) : 1),
-      ttl: opts.ttlMs ?? 60_000,
+      ttl: this.ttlMs,
       // An injected clock, read as is (lru-cache otherwise debounces its clock by 1 ms of real time).
       ...(opts.now ? { perf: { now: opts.now }, ttlResolution: 0 } : {}),
     });
@@ -82,7 +96,7 @@ export class ChecklistReadCache {
     this.loads.set(key, entry);
     try {
       const value = (await entry.promise) as T;
-      if (!entry.stale && this.live) this.entries.set(key, { value });
+      if (!entry.stale && this.live) this.entries.set(key, { value }, { ttl: Math.max(1, Math.round(this.ttlMs * (1 - this.random() / 4))) });
       return value;
     } finally {
       if (this.loads.get(key) === entry) this.loads.delete(key);

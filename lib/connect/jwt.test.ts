@@ -50,7 +50,7 @@ const cases: [string, string, Partial<VerifyOptions>?][] = [
   ['audience expected, not a string', sign(H, claims({ aud: 7 })), { audience: 'app:session' }],
 ];
 
-async function outcome(token: string, key: CryptoKey | ReturnType<typeof hmacKey>, o: Partial<VerifyOptions> = {}): Promise<unknown> {
+async function outcome(token: string, key: CryptoKey | ReturnType<typeof hmacKey> | Uint8Array, o: Partial<VerifyOptions> = {}): Promise<unknown> {
   try {
     return await verifyJwt(token, key, { algorithm: 'HS256', leewaySeconds: 30, currentDate: new Date(NOW), ...o });
   } catch (err) {
