@@ -172,7 +172,7 @@ async function throughput(cleanup: Cleanup): Promise<ThroughputResult> {
   for (const [k, m] of Object.entries(medians)) console.log(`  ${line(k, m)}`);
   const r = ratios(runs);
   console.log('\nratios (median of the per-round ratios; req/s above 1 and p99 below 1 favour the app)');
-  for (const [k, v] of Object.entries(r)) if (v !== undefined) console.log(`  ${k.padEnd(26)} ${fmt(v)}${k.startsWith('page auth/open') ? `   Connect-layer overhead on /general (issue target ≥ ${OVERHEAD_TARGET})` : ''}`);
+  for (const [k, v] of Object.entries(r)) if (v !== undefined) console.log(`  ${k.padEnd(26)} ${k.includes('µs') ? fmt(v, 0) : fmt(v)}${k.startsWith('page auth/open') ? `   Connect-layer overhead on /general (issue target ≥ ${OVERHEAD_TARGET})` : ''}`);
   if (args['no-overhead']) console.log('  page auth/open req/s        skipped (--no-overhead)');
   console.log('  (no unauthenticated twin of /panel/issue in the bench build: the overhead row is /general beside /bench/general)');
   const errors = Object.values(medians).reduce((n, m) => n + m.errors, 0);
@@ -238,7 +238,7 @@ async function main(): Promise<void> {
     const r = tp.ratios;
     console.log(`  panel  req/s ${fmt(r['panel app/ACE req/s'])}×  p99 ${fmt(r['panel app/ACE p99'])}×`);
     console.log(`  api    req/s ${fmt(r['api app/ACE req/s'])}×  p99 ${fmt(r['api app/ACE p99'])}×`);
-    console.log(`  Connect-layer overhead (/general authenticated / its unauthenticated twin, req/s) ${args['no-overhead'] ? 'skipped' : fmt(r['page auth/open req/s'])}`);
+    console.log(`  Connect-layer overhead (/general authenticated / its unauthenticated twin, req/s) ${args['no-overhead'] ? 'skipped' : `${fmt(r['page auth/open req/s'])} (${fmt(r['page Connect layer µs/request'], 0)} µs per page load; a whole request of the bare verifier: ${fmt(r['panel bare µs/request'], 0)} µs)`}`);
     console.log(`  errors ${tp.errors}`);
   }
   if (memory) {

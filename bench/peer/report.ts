@@ -34,6 +34,17 @@ export function pairedRatio(runs: Record<string, WrkResult[]>, num: string, den:
   return median(a.slice(0, b.length).map((r, i) => r[field] / b[i]![field]));
 }
 
+/**
+ * Microseconds of the server's core per request that `num` spends beyond `den` (median over the
+ * rounds): the server is pinned to one saturated core, so a request costs 1e6 / (req/s) µs.
+ */
+export function pairedExtraMicros(runs: Record<string, WrkResult[]>, num: string, den: string): number | undefined {
+  const a = runs[num];
+  const b = runs[den];
+  if (!a?.length || !b?.length) return undefined;
+  return median(a.slice(0, b.length).map((r, i) => 1e6 / r.rps - 1e6 / b[i]!.rps));
+}
+
 export interface Check {
   target: string;
   value: number | undefined;
@@ -56,6 +67,9 @@ export function ratios(runs: Record<string, WrkResult[]>): Ratios {
     'api app/bare req/s': pairedRatio(runs, 'api:app', 'api:bare', 'rps'),
     'panel ACE/bare req/s': pairedRatio(runs, 'panel:ace', 'panel:bare', 'rps'),
     'page auth/open req/s': pairedRatio(runs, 'page:app', 'page:app-open', 'rps'),
+    // The same overhead in time: what the Connect layer costs a page load, beside a whole request of the bare verifier.
+    'page Connect layer µs/request': pairedExtraMicros(runs, 'page:app', 'page:app-open'),
+    'panel bare µs/request': runs['panel:bare']?.length ? median(runs['panel:bare'].map((r) => 1e6 / r.rps)) : undefined,
   };
 }
 
