@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pendingBodyText } from 'atlassian-connect-next';
+import { delegateToReal, pendingBodyText } from 'atlassian-connect-next';
 
 /**
  * Node's request and response to the Fetch API and back, for route handlers the app server
@@ -136,25 +136,7 @@ class LazyRequest {
 }
 
 // Every other member of Request (clone, text, json, arrayBuffer, cache, mode, …) answers from the real one.
-for (const name of Object.getOwnPropertyNames(Request.prototype)) {
-  if (name === 'constructor' || Object.prototype.hasOwnProperty.call(LazyRequest.prototype, name)) continue;
-  const d = Object.getOwnPropertyDescriptor(Request.prototype, name)!;
-  Object.defineProperty(LazyRequest.prototype, name, {
-    configurable: true,
-    ...(typeof d.value === 'function'
-      ? {
-          value(this: LazyRequest, ...args: unknown[]) {
-            const r = this.real();
-            return (r[name as keyof Request] as (...a: unknown[]) => unknown).apply(r, args);
-          },
-        }
-      : {
-          get(this: LazyRequest) {
-            return this.real()[name as keyof Request];
-          },
-        }),
-  });
-}
+delegateToReal(LazyRequest.prototype, Request.prototype);
 
 /**
  * The request body as a web stream that reads from the socket only when pulled (Node's

@@ -54,25 +54,34 @@ export class StringResponse {
 
   static {
     // Every other member of Response answers from the real one.
-    for (const name of Object.getOwnPropertyNames(Response.prototype)) {
-      if (name === 'constructor' || Object.prototype.hasOwnProperty.call(StringResponse.prototype, name)) continue;
-      const d = Object.getOwnPropertyDescriptor(Response.prototype, name)!;
-      Object.defineProperty(StringResponse.prototype, name, {
-        configurable: true,
-        ...(typeof d.value === 'function'
-          ? {
-              value(this: StringResponse, ...args: unknown[]) {
-                const r = this.real();
-                return (r[name as keyof Response] as (...a: unknown[]) => unknown).apply(r, args);
-              },
-            }
-          : {
-              get(this: StringResponse) {
-                return this.real()[name as keyof Response];
-              },
-            }),
-      });
-    }
+    delegateToReal(StringResponse.prototype, Response.prototype);
+  }
+}
+
+/**
+ * Gives `target` (the prototype of a class with a `real()` method) every member of `source` it
+ * does not define itself, each answered by `this.real()`: methods called on it, getters read
+ * from it. How a lazily made Request or Response stays a whole one to whoever reads more of it.
+ */
+export function delegateToReal(target: object, source: object): void {
+  for (const name of Object.getOwnPropertyNames(source)) {
+    if (name === 'constructor' || Object.prototype.hasOwnProperty.call(target, name)) continue;
+    const d = Object.getOwnPropertyDescriptor(source, name)!;
+    Object.defineProperty(target, name, {
+      configurable: true,
+      ...(typeof d.value === 'function'
+        ? {
+            value(this: { real(): Record<string, unknown> }, ...args: unknown[]) {
+              const r = this.real();
+              return (r[name] as (...a: unknown[]) => unknown).apply(r, args);
+            },
+          }
+        : {
+            get(this: { real(): Record<string, unknown> }) {
+              return this.real()[name];
+            },
+          }),
+    });
   }
 }
 
