@@ -11,8 +11,7 @@ export interface TenantSource {
 
 export interface CachedTenant {
   tenant: Tenant;
-  /** The shared secret imported once as an HMAC key. */
-  /** Its shared secret as an HS256 key (hmacKey). */
+  /** Its shared secret as an HS256 key, made once (hmacKey). */
   key: KeyObject;
 }
 
