@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { delegateToReal, pendingBodyText } from 'atlassian-connect-next';
+import { delegateToReal, pendingBodyText, TAKES_STRING_ANSWERS } from 'atlassian-connect-next';
 
 /**
  * Node's request and response to the Fetch API and back, for route handlers the app server
@@ -44,6 +44,8 @@ export function toRequest(req: IncomingMessage, origin: string, asMethod?: strin
     signal: ac.signal,
     duplex: 'half',
   } as RequestInit);
+  // This server writes the framework's string answers as they are (sendResponse).
+  Object.defineProperty(request, TAKES_STRING_ANSWERS, { value: true });
   return {
     request,
     finish: () => body.drop(DRAIN_LIMIT_BYTES),
@@ -87,6 +89,8 @@ function bodiless(req: IncomingMessage, origin: string, method: string): Bridged
 }
 
 class LazyRequest {
+  /** This server writes the framework's string answers as they are (sendResponse). */
+  readonly [TAKES_STRING_ANSWERS] = true;
   #url?: string;
   #headers?: Headers;
   #real?: Request;

@@ -1,5 +1,5 @@
 import 'server-only';
-import type { ConnectContext, ConnectHandler } from 'atlassian-connect-next';
+import { answerFor, type ConnectContext, type ConnectHandler } from 'atlassian-connect-next';
 import { app, type App } from '@/lib/app/root';
 
 /**
@@ -25,6 +25,6 @@ export function benchTwin(pick: (a: App) => ConnectHandler) {
       tokenKind: 'page',
       sessionToken: 'bench',
     };
-    return pick(a)(req, ctx, { params: Promise.resolve({}) });
+    return answerFor(req, await pick(a)(req, ctx, { params: Promise.resolve({}) }));
   };
 }

@@ -30,7 +30,7 @@ export {
 export type { ProductScope, RequestContext, TokenKind } from './auth';
 export type { ConnectContext, ConnectHandler, PageOptions, PolicyOptions, RouteHandler, RouteParams } from './wrappers';
 export { errorResponse } from './wrappers';
-export { delegateToReal, jsonResponse, pendingBodyText, StringResponse, textResponse } from './response';
+export { answerFor, delegateToReal, jsonResponse, pendingBodyText, StringResponse, TAKES_STRING_ANSWERS, textResponse } from './response';
 export type { BuiltInPolicy, Policy, PolicyName, ScopeRule } from './policies';
 export { licenseFromParam, normaliseLocale, parseAcceptLanguage, pickLocale, type LicenseParam, type LicenseState } from './context';
 export { CONTEXT_QSH, canonicalRequest, computeQsh } from './qsh';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jsonResponse, pendingBodyText, StringResponse, textResponse } from './response';
+import { answerFor, jsonResponse, pendingBodyText, StringResponse, TAKES_STRING_ANSWERS, textResponse } from './response';
 
 /** String answers: a Response to everyone, a string to a server that knows them. */
 describe('jsonResponse and textResponse', () => {
@@ -37,5 +37,17 @@ describe('jsonResponse and textResponse', () => {
     expect(() => textResponse('x', { status: 204 })).toThrow(TypeError);
     expect(() => jsonResponse(undefined)).toThrow(TypeError);
     expect(new StringResponse('a', { contentType: 'text/plain' }).materialised).toBe(false);
+  });
+
+  it('reach as strings only a server that marks its requests as taking them; anyone else gets a real Response', async () => {
+    const plain = new Request('https://app.test/x');
+    const marked = Object.defineProperty(new Request('https://app.test/x'), TAKES_STRING_ANSWERS, { value: true });
+    const made = answerFor(plain, jsonResponse({ a: 1 }, { status: 202, headers: { 'x-h': '1' } }));
+    expect(made).toBeInstanceOf(Response);
+    expect([made.status, made.headers.get('x-h'), await made.json()]).toEqual([202, '1', { a: 1 }]);
+    expect(pendingBodyText(answerFor(marked, jsonResponse({ a: 1 })))).toBe('{"a":1}');
+    const real = Response.json({});
+    expect(answerFor(plain, real)).toBe(real);
+    expect(answerFor(marked, real)).toBe(real);
   });
 });

@@ -1,10 +1,26 @@
 /**
+ * Set (to true) on a Request by a server that writes string answers as they are (see
+ * pendingBodyText), as the reference app's server marks every request it hands a handler. The
+ * route wrappers answer such a request with the handler's string answer; any other caller (Next,
+ * which accepts only a real Response, tests, another server) gets a real Response made from it.
+ */
+export const TAKES_STRING_ANSWERS: unique symbol = Symbol.for('atlassian-connect-next.takes-string-answers');
+
+/** The answer for this request: a string answer as it is if the request's server takes them, else a real Response. */
+export function answerFor(req: Request, response: Response): Response {
+  const r = response as unknown;
+  if (!(r instanceof StringResponse) || (req as unknown as Record<symbol, unknown>)[TAKES_STRING_ANSWERS] === true) return response;
+  return r.real();
+}
+
+/**
  * Answers whose body is one string known at once (a JSON document, a page), as Responses that
  * make their body stream only if someone reads it. A fetch Response builds a ReadableStream for
  * any body it is given, and a server reads it back chunk by chunk: on the app's hottest routes
  * (the panel page, the checklist read) that costs more than the Connect check (issue 13). A
  * server that knows this class (the app server's bridge) writes `bodyText` straight to the
- * socket; to everyone else (Next, tests, a wrapper adding headers) it is a Response: `status`
+ * socket; the route wrappers hand it only to such a server (answerFor), and to whoever else
+ * holds one (a wrapper adding headers, a test) it is a Response: `status`
  * and `headers` are its own, and every other member (`json()`, `text()`, `body`, `clone()`, …)
  * is answered by a real Response made then from the same parts.
  */

@@ -3,7 +3,7 @@ import type { LifecycleEventName } from './descriptor';
 import { errorBody, toConnectError } from './errors';
 import { frameAncestors } from './hosts';
 import { handleLifecycle } from './lifecycle';
-import { jsonResponse } from './response';
+import { answerFor } from './response';
 import { checkScope, checkSession, type Policy, type PolicyName, type ScopeRule } from './policies';
 import type { ConnectRuntime } from './runtime';
 
@@ -41,7 +41,7 @@ export interface PageOptions {
 export function errorResponse(rt: Pick<ConnectRuntime, 'log'>, err: unknown, headers?: HeadersInit): Response {
   const e = toConnectError(err);
   if (e.status >= 500) rt.log.error({ code: e.code, detail: e.message }, 'request failed');
-  const res = jsonResponse(errorBody(e), { status: e.status, headers });
+  const res = Response.json(errorBody(e), { status: e.status, headers });
   res.headers.set('Cache-Control', 'no-store');
   if (e.status === 401) res.headers.set('WWW-Authenticate', 'JWT realm="connect"');
   if (e.status === 429 && !res.headers.has('Retry-After')) res.headers.set('Retry-After', '1');
@@ -124,7 +124,7 @@ export function createRouteWrappers(rt: ConnectRuntime, opts: WrapperOptions) {
             mod: o.module,
             scp: scope as Record<string, string> | undefined,
           });
-          return withHeaders(await handler(req, { ...ctx, sessionToken }, route), frameHeaders(ctx.tenant.baseUrl));
+          return answerFor(req, withHeaders(await handler(req, { ...ctx, sessionToken }, route), frameHeaders(ctx.tenant.baseUrl)));
         } catch (err) {
           return errorResponse(rt, err, frameHeaders(ctx.tenant.baseUrl));
         }
@@ -138,7 +138,7 @@ export function createRouteWrappers(rt: ConnectRuntime, opts: WrapperOptions) {
         try {
           const ctx = await authenticatePage(rt, req, { allowQueryToken: false });
           await enforce(policies, o, ctx, req, route);
-          return withHeaders(await handler(req, ctx, route), base());
+          return answerFor(req, withHeaders(await handler(req, ctx, route), base()));
         } catch (err) {
           return errorResponse(rt, err, base());
         }
@@ -152,7 +152,7 @@ export function createRouteWrappers(rt: ConnectRuntime, opts: WrapperOptions) {
         try {
           const ctx = await authenticateApi(rt, req, opts);
           await enforce(policies, o, ctx, req, route);
-          return withHeaders(await handler(req, ctx, route), base());
+          return answerFor(req, withHeaders(await handler(req, ctx, route), base()));
         } catch (err) {
           return errorResponse(rt, err, base());
         }

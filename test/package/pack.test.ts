@@ -42,7 +42,8 @@ export const connect = devSingleton('__packed', () => {
 });
 `,
   'app/atlassian-connect.json/route.ts': `import { descriptorRoute } from 'atlassian-connect-next/next';\nimport { connect } from '../../lib/connect';\nexport const dynamic = 'force-dynamic';\nexport const GET = descriptorRoute(connect);\n`,
-  'app/hello/route.ts': `import { lazy } from 'atlassian-connect-next/next';\nimport { connect } from '../../lib/connect';\nexport const dynamic = 'force-dynamic';\nexport const GET = lazy(() => connect().withPageAuth((_req, ctx) => Response.json({ hello: ctx.accountId, site: ctx.clientKey, session: Boolean(ctx.sessionToken) }), { module: 'hello' }));\n`,
+  // A string answer (jsonResponse): Next, which takes only real Responses, gets one from the wrapper.
+  'app/hello/route.ts': `import { jsonResponse } from 'atlassian-connect-next';\nimport { lazy } from 'atlassian-connect-next/next';\nimport { connect } from '../../lib/connect';\nexport const dynamic = 'force-dynamic';\nexport const GET = lazy(() => connect().withPageAuth((_req, ctx) => jsonResponse({ hello: ctx.accountId, site: ctx.clientKey, session: Boolean(ctx.sessionToken) }), { module: 'hello' }));\n`,
 };
 
 describe.skipIf(process.env.TEST_DATABASE_URL)('the packed framework in a scratch Next app', () => {
